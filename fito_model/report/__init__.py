@@ -1,0 +1,1 @@
+"""Renderers: each output format is built from one result object."""

@@ -1,0 +1,1 @@
+"""Names, types and values: the resolver/type checker and the expression evaluator."""

@@ -1,0 +1,5 @@
+"""Front end: grammar, parser, AST, printer, include loader."""
+from .loader import Program, load, load_text
+from .parser import parse_expr, parse_text
+
+__all__ = ["Program", "load", "load_text", "parse_expr", "parse_text"]
