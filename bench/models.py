@@ -14,7 +14,8 @@ processes, ``->``, ``[]``, guards, ``if``, ``|||``, ``[| |]``) and ends with
 ``assert SYSTEM :[divergence free]``: there is no hiding, so the check can
 only succeed after visiting every reachable state.
 
-Run ``python bench/models.py OUTDIR`` to write all files (``.pml``/``.csp``).
+``python bench/models.py`` rewrites the checked-in copies in bench/promela/
+(``.pml``) and bench/cspm/ (``.csp``); bench/test_bench.py fails if they are stale.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def two_phase_commit(k: int) -> tuple[str, str]:
                 lines.append(f"    :: vote[{i}]?YES -> goto yes{n + 1}")
         for i in parts:
             lines.append(f"    :: atomic {{ vote[{i}]?NO -> d = ABORT; goto decide }}")
-        lines.append("    :: atomic { d = ABORT; goto decide }          /* timeout */")
+        lines.append("    :: atomic { d = ABORT; goto decide }          /* give_up: coordinator times out */")
         lines.append("    fi;")
         return "\n".join(lines)
 
@@ -233,7 +234,7 @@ channel dec_send, dec_recv : {{0..K-1}}.Decision
 channel dec_lose : {{0..K-1}}
 channel status : {{0..K-1}}.Decision
 channel decided : Decision
-channel timeout
+channel give_up
 
 -- one-slot buffers that either deliver or drop their message
 PREP_BUF(i) = prep_send.i -> ((prep_recv.i -> PREP_BUF(i)) [] (prep_lose.i -> PREP_BUF(i)))
@@ -246,11 +247,12 @@ DONE(i, d) = status.i.d -> DONE(i, d)
 
 COORD = SEND_PREP(0)
 SEND_PREP(i) = if i == K then COLLECT(0) else prep_send.i -> SEND_PREP(i+1)
--- n yes votes so far; any no vote or a timeout aborts
+-- n yes votes so far; a no vote, or giving up on lost votes (timeout), aborts
 COLLECT(n) =
-     (vote_recv?i!Yes -> (if n+1 == K then SEND_DEC(0, Commit) else COLLECT(n+1)))
-  [] (vote_recv?i!No -> SEND_DEC(0, Abort))
-  [] (timeout -> SEND_DEC(0, Abort))
+     (vote_recv?i?v -> (if v == No then SEND_DEC(0, Abort)
+                        else if n+1 == K then SEND_DEC(0, Commit)
+                        else COLLECT(n+1)))
+  [] (give_up -> SEND_DEC(0, Abort))
 SEND_DEC(i, d) = if i == K then DECIDED(d) else dec_send.i.d -> SEND_DEC(i+1, d)
 DECIDED(d) = decided.d -> DECIDED(d)
 
@@ -347,21 +349,21 @@ def reference_states(family: str, size: int) -> int:
     return _two_phase_commit_reference(size)
 
 
-def write_all(outdir: Path, sizes: dict[str, list[int]] | None = None) -> list[Path]:
-    """Write every twin as OUTDIR/<family>_<size>.pml and .csp."""
-    outdir.mkdir(parents=True, exist_ok=True)
+def write_all(promela_dir: Path, cspm_dir: Path) -> list[Path]:
+    """Write every twin as <family>_<size>.pml / .csp (readable copies of the generator)."""
     written = []
-    for family, family_sizes in (sizes or SIZES).items():
+    for family, family_sizes in SIZES.items():
         for size in family_sizes:
             pml, csp = generate(family, size)
-            for ext, text in (("pml", pml), ("csp", csp)):
-                path = outdir / f"{family}_{size}.{ext}"
+            for folder, ext, text in ((promela_dir, "pml", pml), (cspm_dir, "csp", csp)):
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / f"{family}_{size}.{ext}"
                 path.write_text(text)
                 written.append(path)
     return written
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "promela"
-    for p in write_all(target):
+    here = Path(__file__).resolve().parent
+    for p in write_all(here / "promela", here / "cspm"):
         print(p)

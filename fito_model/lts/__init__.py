@@ -1,1 +1,1 @@
-"""lts"""
+"""Compiled processes: LTS per leaf, Network at the top, exports."""

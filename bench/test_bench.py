@@ -1,0 +1,67 @@
+"""Checks for the benchmark twins: run with `.venv/bin/python -m pytest bench/test_bench.py`.
+
+Kept out of tests/ because the SPIN part needs `spin` and gcc (skipped without
+them) and compiles 15 verifiers.
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import models  # noqa: E402
+import parse_bench  # noqa: E402
+import run  # noqa: E402
+
+CASES = [(f, n) for f in models.FAMILIES for n in models.SIZES[f]]
+HAVE_SPIN = shutil.which("spin") is not None and shutil.which("gcc") is not None
+
+
+@pytest.mark.parametrize("family,size", CASES)
+def test_checked_in_copies_are_current(family, size):
+    pml, csp = models.generate(family, size)
+    assert (HERE / "promela" / f"{family}_{size}.pml").read_text() == pml
+    assert (HERE / "cspm" / f"{family}_{size}.csp").read_text() == csp
+
+
+@pytest.mark.parametrize("family", models.FAMILIES)
+def test_reference_counts_grow(family):
+    counts = [models.reference_states(family, n) for n in models.SIZES[family][:3]]
+    assert counts == sorted(set(counts))
+
+
+@pytest.mark.parametrize("family,size", CASES)
+def test_cspm_twin_parses(family, size):
+    syntax = pytest.importorskip("fito_model.syntax")
+    syntax.parse_text(models.generate(family, size)[1], f"{family}_{size}.csp")
+
+
+def test_parse_bench_spec_is_large_and_parses():
+    text = parse_bench.make_spec(5000)
+    assert 5000 <= text.count("\n") < 5200
+    syntax = pytest.importorskip("fito_model.syntax")
+    # small slice: the full spec exercises the parser's bracket-depth limit
+    syntax.parse_text(parse_bench.make_spec(300), "slice.csp")
+
+
+@pytest.mark.skipif(not HAVE_SPIN, reason="needs spin and gcc: apt-get install -y spin")
+@pytest.mark.parametrize("family", models.FAMILIES)
+def test_promela_twin_matches_reference(family, tmp_path):
+    """Each Promela model compiles and SPIN stores exactly the CSP state count."""
+    counts = []
+    for size in models.SIZES[family]:
+        pml = tmp_path / f"{size}" / "model.pml"
+        pml.parent.mkdir()
+        pml.write_text(models.generate(family, size)[0])
+        try:
+            res = run.bench_spin(pml, repeats=1)
+        except subprocess.CalledProcessError as exc:
+            pytest.fail(f"{family} {size}: {exc.cmd} failed: {exc.stderr}")
+        assert res["states"] == models.reference_states(family, size), (family, size)
+        counts.append(res["states"])
+    assert counts == sorted(set(counts))

@@ -1,0 +1,242 @@
+"""Breadth-first search a whole frontier at a time with numpy.
+
+Each rule of the Network is precompiled into per-participant lookup tables
+(local state -> targets); expanding a frontier for a rule is a few gathers,
+a mask and a bit-splice for each participant, for all states at once. BFS
+order gives shortest counterexamples; parents and rules are kept per level.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..bounds import Budget, peak_memory
+from ..lts.network import Network
+from .packing import Layout
+from .result import Exploration, Stats
+from .visited import VisitedSet
+
+CHUNK = 1 << 17
+
+
+@dataclass(frozen=True)
+class Table:
+    """Targets of one component under one local event, grouped by source state."""
+
+    counts: np.ndarray   # per local state
+    starts: np.ndarray
+    targets: np.ndarray
+    first: np.ndarray | None  # per local state, the only target or -1 (when deterministic)
+
+
+def build_table(lts, event: int) -> Table:
+    n = lts.n_states
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(lts.offsets))
+    sel = lts.events == event
+    srcs, tg = src[sel], lts.targets[sel].astype(np.int64)
+    counts = np.bincount(srcs, minlength=n).astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    first = None
+    if counts.max(initial=0) <= 1:
+        first = np.full(n, -1, dtype=np.int64)
+        first[srcs] = tg
+    return Table(counts, starts, tg, first)
+
+
+class Visitor:
+    """A check run on every expanded chunk of states; returns a mask of violating states."""
+
+    needs_events: bool = False   # pass the (states x visible events) enabled matrix
+    record_edges: bool = False   # keep every transition (for cycle analyses)
+
+    def violations(self, rows: np.ndarray, enabled: np.ndarray, events: np.ndarray | None) -> np.ndarray | None:
+        return None
+
+
+@dataclass
+class Compiled:
+    network: Network
+    layout: Layout
+    rules: list[list[tuple[int, Table]]]
+    results: np.ndarray
+    event_columns: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def of(network: Network) -> "Compiled":
+        layout = Layout.for_sizes([c.n_states for c in network.components])
+        cache: dict[tuple[int, int], Table] = {}
+        rules = []
+        for r in network.rules:
+            parts = []
+            for c, e in r.participants:
+                if (c, e) not in cache:
+                    cache[(c, e)] = build_table(network.components[c], e)
+                parts.append((c, cache[(c, e)]))
+            # most selective participant first: fewer rows carried through the splices
+            parts.sort(key=lambda p: float((p[1].counts > 0).mean()))
+            rules.append(parts)
+        results = np.array([r.result for r in network.rules], dtype=np.int64)
+        visible = network.visible_events()
+        return Compiled(network, layout, rules, results, {e: i for i, e in enumerate(visible)})
+
+
+def expand(comp: Compiled, rows: np.ndarray, want_events: bool):
+    """Successors of `rows`: (next rows, parent positions, rule ids, enabled mask, enabled events)."""
+    n = len(rows)
+    enabled = np.zeros(n, dtype=bool)
+    events = np.zeros((n, len(comp.event_columns)), dtype=bool) if want_events else None
+    out_rows, out_parent, out_rule = [], [], []
+    layout = comp.layout
+    for ri, parts in enumerate(comp.rules):
+        idx = np.arange(n)
+        cur = rows
+        copied = False
+        for c, tab in parts:
+            loc = layout.get(cur, c)
+            if tab.first is not None:
+                t = tab.first[loc]
+                ok = t >= 0
+                if not ok.all():
+                    idx, cur, t = idx[ok], cur[ok], t[ok]
+                    copied = True
+            else:
+                cnt = tab.counts[loc]
+                total = int(cnt.sum())
+                if total == 0:
+                    idx = idx[:0]
+                    break
+                rep = np.repeat(np.arange(len(loc)), cnt)
+                group_start = np.cumsum(cnt) - cnt
+                pos = tab.starts[loc][rep] + (np.arange(total) - group_start[rep])
+                t = tab.targets[pos]
+                idx, cur = idx[rep], cur[rep]
+                copied = True
+            if not len(idx):
+                break
+            if not copied:
+                cur = cur.copy()
+                copied = True
+            layout.set(cur, c, t)
+        if not len(idx):
+            continue
+        enabled[idx] = True
+        if events is not None and comp.results[ri] in comp.event_columns:
+            events[idx, comp.event_columns[int(comp.results[ri])]] = True
+        out_rows.append(cur)
+        out_parent.append(idx)
+        out_rule.append(np.full(len(idx), ri, dtype=np.int32))
+    if not out_rows:
+        empty = np.zeros((0, layout.n_words), dtype=np.uint64)
+        return empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), enabled, events
+    return np.concatenate(out_rows), np.concatenate(out_parent), np.concatenate(out_rule), enabled, events
+
+
+def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exploration:
+    visitor = visitor or Visitor()
+    comp = Compiled.of(network)
+    layout = comp.layout
+    t0 = time.monotonic()
+    visited = VisitedSet(with_index=visitor.record_edges)
+    init = layout.pack(network.initial)
+    visited.add(layout.keys(init), 0)
+    levels_rows = [init]
+    levels_parent = [np.full(1, -1, dtype=np.int64)]
+    levels_rule = [np.full(1, -1, dtype=np.int32)]
+    edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    n_states, n_trans, depth = 1, 0, 0
+    offsets = [0]  # global index of each level's first state
+    status, bound, found = "complete", None, None
+
+    def stats() -> Stats:
+        secs = time.monotonic() - t0
+        stored = visited.nbytes + sum(r.nbytes + p.nbytes + q.nbytes
+                                      for r, p, q in zip(levels_rows, levels_parent, levels_rule))
+        return Stats(n_states, n_trans, depth, secs, peak_memory(), stored / max(n_states, 1),
+                     layout.collision_probability(n_states))
+
+    frontier = init
+    while len(frontier):
+        level_new_rows, level_new_parent, level_new_rule = [], [], []
+        for start in range(0, len(frontier), CHUNK):
+            rows = frontier[start:start + CHUNK]
+            nxt, parent, rule, enabled, events = expand(comp, rows, visitor.needs_events)
+            bad = visitor.violations(rows, enabled, events)
+            if bad is not None and bad.any():
+                found = (len(levels_rows) - 1, start + int(np.argmax(bad)))
+                break
+            n_trans += len(nxt)
+            keys = layout.keys(nxt)
+            order = np.argsort(keys, kind="stable")
+            sk = keys[order]
+            first = np.ones(len(sk), dtype=bool)
+            first[1:] = sk[1:] != sk[:-1]
+            rep = order[first]              # first occurrence of each distinct successor
+            by_position = np.argsort(rep)   # distinct successors in generation order
+            uniq = rep[by_position]
+            base = n_states + sum(len(r) for r in level_new_rows)
+            is_new, index = visited.add(keys[uniq], base)
+            if visitor.record_edges:
+                run_index = np.empty(len(uniq), dtype=np.int64)
+                run_index[by_position] = index
+                dst = np.empty(len(nxt), dtype=np.int64)
+                dst[order] = run_index[np.cumsum(first) - 1]
+                edges.append((offsets[-1] + start + parent, dst, rule))
+            new = uniq[is_new]
+            level_new_rows.append(nxt[new])
+            level_new_parent.append(parent[new] + start)
+            level_new_rule.append(rule[new])
+        if found is not None:
+            status = "violation"
+            break
+        new_rows = np.concatenate(level_new_rows) if level_new_rows else frontier[:0]
+        if not len(new_rows):
+            break
+        offsets.append(n_states)
+        n_states += len(new_rows)
+        depth += 1
+        levels_rows.append(new_rows)
+        levels_parent.append(np.concatenate(level_new_parent))
+        levels_rule.append(np.concatenate(level_new_rule))
+        frontier = new_rows
+        if n_states >= budget.bounds.max_states:
+            status, bound = "incomplete", "max-states"
+        elif budget.bounds.max_depth is not None and depth >= budget.bounds.max_depth:
+            status, bound = "incomplete", "max-depth"
+        else:
+            bound = budget.exceeded()
+            status = "incomplete" if bound else status
+        if status == "incomplete":
+            break
+
+    path = None
+    if found is not None:
+        path = _path(layout, levels_rows, levels_parent, levels_rule, *found)
+    graph = None
+    if visitor.record_edges and status != "violation":
+        graph = _graph(edges, levels_rows, layout)
+    return Exploration(status, stats(), bound, path, graph, comp)
+
+
+def _path(layout, rows, parents, rules, level, pos):
+    """Steps (rule index or -1 for the start, state) from the initial state to (level, pos)."""
+    steps = []
+    while level >= 0:
+        steps.append((int(rules[level][pos]), layout.unpack(rows[level][pos])))
+        pos = int(parents[level][pos])
+        level -= 1
+    return steps[::-1]
+
+
+def _graph(edges, levels_rows, layout):
+    from .result import StateGraph
+
+    if edges:
+        src = np.concatenate([e[0] for e in edges])
+        dst = np.concatenate([e[1] for e in edges])
+        rule = np.concatenate([e[2] for e in edges])
+    else:
+        src = dst = np.zeros(0, dtype=np.int64)
+        rule = np.zeros(0, dtype=np.int32)
+    return StateGraph(np.concatenate(levels_rows), src, dst, rule, layout)
