@@ -7,6 +7,6 @@ active [K] proctype domain()
     byte durable = 0;
     do
     :: d_step { live < 2 -> live++ }   /* advance.i.(live+1) */
-    :: durable = live                   /* persist.i.live */
+    :: durable = live                   /* persist.i.durable.live */
     od
 }

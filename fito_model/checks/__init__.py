@@ -1,1 +1,1 @@
-"""checks"""
+"""Checks: each assertion kind is a visitor over the explored Network."""

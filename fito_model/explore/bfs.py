@@ -50,6 +50,11 @@ class Visitor:
 
     needs_events: bool = False   # pass the (states x visible events) enabled matrix
     record_edges: bool = False   # keep every transition (for cycle analyses)
+    compiled: "Compiled"
+
+    def bind(self, compiled: "Compiled") -> None:
+        """Called once before the search, with the tables the search uses."""
+        self.compiled = compiled
 
     def violations(self, rows: np.ndarray, enabled: np.ndarray, events: np.ndarray | None) -> np.ndarray | None:
         return None
@@ -136,6 +141,7 @@ def expand(comp: Compiled, rows: np.ndarray, want_events: bool):
 def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exploration:
     visitor = visitor or Visitor()
     comp = Compiled.of(network)
+    visitor.bind(comp)
     layout = comp.layout
     t0 = time.monotonic()
     visited = VisitedSet(with_index=visitor.record_edges)

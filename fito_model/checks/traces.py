@@ -1,0 +1,64 @@
+"""Paths through a Network become traces the user reads: events, processes, lines."""
+from __future__ import annotations
+
+from ..lts.network import Network
+from ..semantics import process as P
+from ..semantics.events import TAU, TICK
+from ..syntax import ast
+from .outcome import Origin, Step
+
+
+class Describer:
+    """Names the process and source line behind each step (definitions found by span)."""
+
+    def __init__(self, network: Network, decls: tuple):
+        self.network = network
+        self._defs = [(d.span, d.name) for d in decls if isinstance(d, ast.Definition) and d.span]
+
+    def steps(self, path: list[tuple[int, tuple[int, ...]]]) -> list[Step]:
+        out = []
+        for (_, before), (rule_index, _) in zip(path, path[1:]):
+            rule = self.network.rules[rule_index]
+            origins = tuple(self.origin(self.network.components[c].terms[before[c]])
+                            for c, _e in rule.participants)
+            out.append(Step(self.network.event_name(rule.result), origins))
+        return out
+
+    def origin(self, term: P.Term) -> Origin:
+        node = _first_code(term)
+        if node is None or node.span is None:
+            return Origin(_describe(term))
+        s = node.span
+        name = next((n for sp, n in self._defs
+                     if sp.path == s.path and (sp.line, sp.column) <= (s.line, s.column)
+                     and (s.end_line, s.end_column) <= (sp.end_line, sp.end_column)), "?")
+        return Origin(name, s.path, s.line)
+
+
+def _first_code(term: P.Term):
+    if isinstance(term, (P.PrefixT, P.Delayed)):
+        return term.code.node
+    for child in _children(term):
+        node = _first_code(child)
+        if node is not None:
+            return node
+    return None
+
+
+def _children(term):
+    if isinstance(term, (P.ExtChoice, P.IntChoice)):
+        return term.items
+    if isinstance(term, (P.SeqComp, P.Par, P.Interrupt, P.Timeout)):
+        return (term.left, term.right)
+    if isinstance(term, (P.Hide, P.Rename)):
+        return (term.process,)
+    return ()
+
+
+def _describe(term) -> str:
+    return {P.Stop: "STOP", P.Skip: "SKIP", P.Omega: "Ω", P.Div: "DIV", P.Run: "RUN", P.Chaos: "CHAOS",
+            P.ChaosOffer: "CHAOS"}.get(type(term), type(term).__name__)
+
+
+def event_label(network: Network, e: int) -> str:
+    return {TAU: "τ", TICK: "✓"}.get(e) or network.event_name(e)
