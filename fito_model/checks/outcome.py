@@ -13,14 +13,18 @@ class Origin:
     process: str
     path: str | None = None
     line: int | None = None
+    bindings: str = ""   # the local values of the process, e.g. "i=2"
 
     def __str__(self) -> str:
-        return f"{self.process} (line {self.line})" if self.line else self.process
+        name = f"{self.process}[{self.bindings}]" if self.bindings else self.process
+        return f"{name} (line {self.line})" if self.line else name
 
 
 @dataclass(frozen=True)
 class Step:
     event: str                      # "τ" for an internal step, "✓" for termination
+    channel: str | None = None      # the event's channel and its fields, for machine readers
+    args: tuple[str, ...] = ()
     origins: tuple[Origin, ...] = ()
     observed: tuple[tuple[str, str], ...] = ()   # monitor values after the step (epoch vectors, ...)
 

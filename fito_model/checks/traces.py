@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..lts.network import Network
 from ..semantics import process as P
 from ..semantics.events import TAU, TICK
+from ..semantics.values import show
 from ..syntax import ast
 from .outcome import Origin, Step
 
@@ -21,7 +22,10 @@ class Describer:
             rule = self.network.rules[rule_index]
             origins = tuple(self.origin(self.network.components[c].terms[before[c]])
                             for c, _e in rule.participants)
-            out.append(Step(self.network.event_name(rule.result), origins))
+            value = self.network.events.values[rule.result]
+            channel = value.head if value is not None else None
+            args = tuple(show(f) for f in value.fields) if value is not None else ()
+            out.append(Step(event_label(self.network, rule.result), channel, args, origins))
         return out
 
     def origin(self, term: P.Term) -> Origin:
@@ -32,7 +36,18 @@ class Describer:
         name = next((n for sp, n in self._defs
                      if sp.path == s.path and (sp.line, sp.column) <= (s.line, s.column)
                      and (s.end_line, s.end_column) <= (sp.end_line, sp.end_column)), "?")
-        return Origin(name, s.path, s.line)
+        env = term_env(term)
+        return Origin(name, s.path, s.line, ", ".join(f"{k}={show(v)}" for k, v in env
+                                                       if not isinstance(v, P.Term)))
+
+
+def term_env(term: P.Term) -> tuple:
+    if isinstance(term, (P.PrefixT, P.Delayed)):
+        return term.env
+    for child in _children(term):
+        if isinstance(child, (P.PrefixT, P.Delayed)) or _children(child):
+            return term_env(child)
+    return ()
 
 
 def _first_code(term: P.Term):

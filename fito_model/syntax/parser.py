@@ -2,7 +2,15 @@
 
 After a syntax error the parser restarts at the next line that begins in
 column 1 (where CSPm declarations begin), so one run reports several
-independent errors.
+independent errors. Errors found while building the AST (bad patterns, ...)
+are all reported too.
+
+Nesting is bounded twice, so that no later stage (all of which recurse over
+the AST) can hit Python's recursion limit on a user's input:
+- brackets nested more than MAX_NESTING deep are refused before parsing (a
+  cheap scan; it also keeps pathological inputs from reaching lark), and
+- parse trees deeper than MAX_DEPTH (operators chained without brackets, e.g.
+  `- - - ... 1` or ten thousand `a -> a -> ...`) are refused after parsing.
 """
 from __future__ import annotations
 
@@ -10,21 +18,42 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from lark import Lark, Token
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from ..diagnostics import Diagnostic, FitoError
+from ..diagnostics import Diagnostic, FitoError, Note
 from ..source import Span
 from . import ast
 from .transformer import ToAst
 
 MAX_ERRORS = 20
 MAX_NESTING = 200
+MAX_DEPTH = 400
 
 _TOKEN_NAMES = {
     "NAME": "a name", "INT": "an integer", "STRING": "a string", "REFINES": "[T=, [F= or [FD=",
     "$END": "end of file", "ASSERT_NOT": "assert not", "HAS_TRACE": "has trace",
 }
+
+# FDR constructs fito does not accept: a parse error on a line that matches one
+# of these gets a note saying so (see "Where fito departs from FDR's CSPm" in
+# docs/language.md).
+_UNSUPPORTED = [
+    (re.compile(r"^\s*subtype\b"), "`subtype` declarations are not supported by fito; "
+                                   "declare a `datatype` or a `nametype` instead"),
+    (re.compile(r"^\s*(external|transparent)\b"), "`external` and `transparent` functions "
+                                                 "(FDR's compressions such as normal, sbisim) are not supported by fito"),
+    (re.compile(r"^\s*(module|exports|endmodule|instance)\b"), "FDR modules are not supported by fito"),
+    (re.compile(r"^\s*Timed\b"), "timed sections (Timed(et) { ... }) are not supported by fito"),
+    (re.compile(r"<->"), "link parallel (P [a <-> b] Q) is not supported by fito"),
+    (re.compile(r"\|>"), "the exception operator (P [| A |> Q) is not supported by fito"),
+    (re.compile(r"\$"), "nondeterministic input `$x` is not supported by fito; "
+                        "write `|~| x:S @ c.x -> P` instead"),
+    (re.compile(r"\[\s*(R|V|M|FD|T|F)\s*="), "fito checks the refinement models [T=, [F= and [FD= only"),
+    (re.compile(r"livelock\s+free|tau\s+priority|partial\s+order\s+reduce"),
+     "this FDR assertion option is not supported by fito; write :[divergence free] for livelock freedom"),
+    (re.compile(r"'(\\.|[^'\\])'"), "character literals are not supported by fito; use a string or a datatype"),
+]
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +66,9 @@ def grammar() -> Lark:
 def parse_text(text: str, path: str = "<string>") -> ast.Module:
     """Parse one file's text; raise FitoError with every syntax error found."""
     _check_nesting(text, path)
-    decls, errors = [], []
+    errors: list[Diagnostic] = []
     blanked = text
+    tree = None
     while True:
         try:
             tree = grammar().parse(blanked)
@@ -50,16 +80,20 @@ def parse_text(text: str, path: str = "<string>") -> ast.Module:
             lines = text.split("\n")
             blanked = "\n" * (restart - 1) + "\n".join(lines[restart - 1:])
             continue
-        if not errors:
-            try:
-                decls = ToAst(path).transform(tree)
-            except VisitError as err:
-                if isinstance(err.orig_exc, FitoError):
-                    raise err.orig_exc from None
-                raise
         break
     if errors:
         raise FitoError(errors)
+    assert tree is not None
+    _check_depth(tree, path)
+    builder = ToAst(path)
+    try:
+        decls = builder.transform(tree)
+    except VisitError as err:  # pragma: no cover - the builder records errors rather than raising
+        if isinstance(err.orig_exc, FitoError):
+            raise err.orig_exc from None
+        raise
+    if builder.errors:
+        raise FitoError(builder.errors)
     return ast.Module(path, tuple(decls), span=Span(path, 1, 1, 1, 1))
 
 
@@ -103,7 +137,12 @@ def _diagnose(err: UnexpectedInput, text: str, path: str) -> Diagnostic:
     if isinstance(err, UnexpectedToken) and err.token.type != "$END":
         tok: Token = err.token
         span = Span(path, line, col, tok.end_line or line, max((tok.end_column or col + 1) - 1, col))
-        return Diagnostic("FITO101", f"unexpected {tok.value!r}; expected {_describe_expected(err.expected)}", span)
+        notes = _hints(text, line)
+        if tok.type in ("IF", "LET") and not notes:
+            notes = (Note(f"`{tok.value}` cannot be the operand of a value operator (+, ==, and, ., ...) "
+                          "or part of an event: put the whole `if`/`let` expression in parentheses"),)
+        return Diagnostic("FITO101", f"unexpected {tok.value!r}; expected {_describe_expected(err.expected)}",
+                          span, notes)
     if isinstance(err, (UnexpectedEOF, UnexpectedToken)):
         end = text.rstrip()
         eline = end.count("\n") + 1
@@ -120,16 +159,55 @@ def _diagnose(err: UnexpectedInput, text: str, path: str) -> Diagnostic:
         return Diagnostic("FITO104", "unterminated string: '\"' has no matching '\"' on this line", span)
     allowed = getattr(err, "allowed", None)
     hint = f"; expected {_describe_expected(allowed)}" if allowed else ""
-    return Diagnostic("FITO102", f"unexpected character {char!r}{hint}", span)
+    shown = repr(char) if char.isprintable() else f"U+{ord(char):04X}" if char else "end of input"
+    return Diagnostic("FITO102", f"unexpected character {shown}{hint}", span, _hints(text, line))
+
+
+def _hints(text: str, line: int) -> tuple[Note, ...]:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ()
+    end = text.find("\n", start)
+    row = text[start:end if end >= 0 else len(text)]
+    return tuple(Note(msg) for rx, msg in _UNSUPPORTED if rx.search(row))[:1]
+
+
+# Comments and strings hide brackets; `[T=`, `[F=`, `[FD=` and `[>` open nothing.
+_SCAN = re.compile(r'--[^\n]*|\{-.*?-\}|(\{-)|"(?:[^"\\\n]|\\.)*"|\[(?:FD|T|F)=|\[>|([(\[{])|([)\]}])', re.DOTALL)
 
 
 def _check_nesting(text: str, path: str) -> None:
     """Refuse absurd bracket nesting up front: later stages recurse over the AST."""
     depth = 0
-    for m in re.finditer(r"[(\[{]|[)\]}]", text):
-        depth += 1 if m.group() in "([{" else -1
-        if depth > MAX_NESTING:
-            line = text.count("\n", 0, m.start()) + 1
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            raise FitoError(Diagnostic("FITO105", f"brackets nested more than {MAX_NESTING} deep",
+    for m in _SCAN.finditer(text):
+        if m.group(1):  # an unterminated block comment: the parser reports it
+            return
+        if m.group(2):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise FitoError(Diagnostic("FITO105", f"brackets nested more than {MAX_NESTING} deep",
+                                           _offset_span(text, path, m.start())))
+        elif m.group(3):
+            depth = max(depth - 1, 0)
+
+
+def _check_depth(tree: Tree, path: str) -> None:
+    """Refuse parse trees deeper than MAX_DEPTH (iteratively: the tree may be very deep)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            line, col = (meta.line, meta.column) if not getattr(meta, "empty", True) else (1, 1)
+            raise FitoError(Diagnostic("FITO105", f"expression nested more than {MAX_DEPTH} levels deep "
+                                       "(operators chained without brackets); split it into named definitions",
                                        Span(path, line, col, line, col)))
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+
+
+def _offset_span(text: str, path: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Span(path, line, col, line, col)

@@ -1,19 +1,31 @@
-"""lark parse tree -> typed AST. Every rule has a method; anything else is a bug."""
+"""lark parse tree -> typed AST. Every rule has a method; anything else is a bug.
+
+The walk is iterative (lark's Transformer_NonRecursive), so deep trees cannot
+overflow Python's stack here. Mistakes found while building the AST (a bad
+pattern, an unknown semantic model, a malformed optimizer update) are collected
+in `self.errors` and a placeholder is returned, so one run reports them all.
+"""
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+import re
 
-from ..diagnostics import Diagnostic, FitoError
+from lark import Token, Transformer_NonRecursive, v_args
+
+from ..diagnostics import Diagnostic
 from ..source import Span
 from . import ast
 
 
-class ToAst(Transformer):
+class ToAst(Transformer_NonRecursive):
     """Explicit: the default method raises, so a grammar change cannot slip through."""
 
     def __init__(self, path: str):
         super().__init__(visit_tokens=False)
         self.path = path
+        self.errors: list[Diagnostic] = []
+
+    def _error(self, code: str, message: str, span: Span | None) -> None:
+        self.errors.append(Diagnostic(code, message, span))
 
     def __default__(self, data, children, meta):  # pragma: no cover - guards grammar drift
         raise NotImplementedError(f"no AST rule for grammar rule {data!r}")
@@ -50,8 +62,9 @@ class ToAst(Transformer):
                 return ast.PConcat(self._pattern(l), self._pattern(r), span=s)
             case ast.SetLit(items=items):
                 return ast.PSet(tuple(self._pattern(i) for i in items), span=s)
-        raise FitoError(Diagnostic("FITO109", "this expression is not a valid pattern "
-                                   "(expected a name, _, a literal, a tuple, a dotted value or a sequence)", s))
+        self._error("FITO109", "this expression is not a valid pattern "
+                    "(expected a name, _, a literal, a tuple, a dotted value, a sequence or a set)", s)
+        return ast.PWild(span=s)
 
     # ----- declarations -----------------------------------------------------------
     @v_args(meta=True)
@@ -123,8 +136,7 @@ class ToAst(Transformer):
     def model(self, meta, c):
         m = str(c[0])
         if m not in ("T", "F", "FD"):
-            raise FitoError(Diagnostic("FITO101", f"unknown semantic model [{m}]: expected [T], [F] or [FD]",
-                                       self._tok_span(c[0])))
+            self._error("FITO101", f"unknown semantic model [{m}]: expected [T], [F] or [FD]", self._tok_span(c[0]))
         return m
 
     @v_args(meta=True)
@@ -192,8 +204,9 @@ class ToAst(Transformer):
     def opt_update(self, meta, c):
         target = str(c[0])
         if not target.endswith("'"):
-            raise FitoError(Diagnostic("FITO110", f"an optimizer update names the next value: write `{target}' = ...`",
-                                       self._tok_span(c[0])))
+            self._error("FITO110", f"an optimizer update names the next value: write `{target}' = ...`",
+                        self._tok_span(c[0]))
+            target += "'"
         return "update", ast.Update(target[:-1], c[1], span=self._span(meta))
 
     @v_args(meta=True)
@@ -442,8 +455,25 @@ class ToAst(Transformer):
         return ast.Filter(c[0], span=self._span(meta))
 
 
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
 def _string(tok: Token) -> str:
-    return bytes(str(tok)[1:-1], "utf-8").decode("unicode_escape")
+    """The value of a string literal: backslash escapes as in C/Haskell, text otherwise verbatim.
+
+    Known escapes: \\n \\t \\r \\0 \\\\ \\" \\' \\xHH \\uHHHH \\UHHHHHHHH; any other
+    `\\c` stands for `c`. Non-ASCII text is kept as written (the file is UTF-8).
+    """
+    return _ESCAPE.sub(_unescape, str(tok)[1:-1])
+
+
+def _unescape(m: re.Match) -> str:
+    e = m.group(1)
+    if len(e) > 1:
+        code = int(e[1:], 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+    return _SIMPLE_ESCAPES.get(e, e)
 
 
 def _fields(node) -> dict:
