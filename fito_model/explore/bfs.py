@@ -68,6 +68,10 @@ class Compiled:
     results: np.ndarray
     event_columns: dict[int, int] = field(default_factory=dict)
 
+    @property
+    def rule_dtype(self):
+        return np.int16 if len(self.rules) < 2**15 else np.int32
+
     @staticmethod
     def of(network: Network) -> "Compiled":
         layout = Layout.for_sizes([c.n_states for c in network.components])
@@ -131,10 +135,10 @@ def expand(comp: Compiled, rows: np.ndarray, want_events: bool):
             events[idx, comp.event_columns[int(comp.results[ri])]] = True
         out_rows.append(cur)
         out_parent.append(idx)
-        out_rule.append(np.full(len(idx), ri, dtype=np.int32))
+        out_rule.append(np.full(len(idx), ri, dtype=comp.rule_dtype))
     if not out_rows:
         empty = np.zeros((0, layout.n_words), dtype=np.uint64)
-        return empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), enabled, events
+        return empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=comp.rule_dtype), enabled, events
     return np.concatenate(out_rows), np.concatenate(out_parent), np.concatenate(out_rule), enabled, events
 
 
@@ -148,8 +152,8 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
     init = layout.pack(network.initial)
     visited.add(layout.keys(init), 0)
     levels_rows = [init]
-    levels_parent = [np.full(1, -1, dtype=np.int64)]
-    levels_rule = [np.full(1, -1, dtype=np.int32)]
+    levels_parent = [np.full(1, -1, dtype=np.int32)]
+    levels_rule = [np.full(1, -1, dtype=comp.rule_dtype)]
     edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     n_states, n_trans, depth = 1, 0, 0
     offsets = [0]  # global index of each level's first state
@@ -191,7 +195,7 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
                 edges.append((offsets[-1] + start + parent, dst, rule))
             new = uniq[is_new]
             level_new_rows.append(nxt[new])
-            level_new_parent.append(parent[new] + start)
+            level_new_parent.append((parent[new] + start).astype(np.int32))
             level_new_rule.append(rule[new])
         if found is not None:
             status = "violation"

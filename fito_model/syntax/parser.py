@@ -60,7 +60,7 @@ _UNSUPPORTED = [
 def grammar() -> Lark:
     text = files(__package__).joinpath("fito.lark").read_text()
     return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, cache=False)
+                maybe_placeholders=True, cache=True)
 
 
 def parse_text(text: str, path: str = "<string>") -> ast.Module:
