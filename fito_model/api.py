@@ -12,6 +12,7 @@ from .checks.outcome import Outcome
 from .checks.runner import Model, check_assertion
 from .diagnostics import Diagnostic, FitoError
 from .semantics.resolve import check_program
+from .semantics.sorts import check_sorts
 from .source import SourceFile
 from .syntax import ast, load
 from .syntax.loader import Program
@@ -74,6 +75,9 @@ def load_checked(path: str) -> Program:
     """Load and resolve one file; raises FitoError with every diagnostic."""
     program = load(path)
     check_program(program)
+    category = check_sorts(program.decls)
+    if category:
+        raise FitoError(category)
     return program
 
 
@@ -97,13 +101,12 @@ def check(paths: list[str], bounds: Bounds = Bounds(), strict: bool = False) -> 
 
 
 def _sources_for(err: FitoError) -> dict[str, SourceFile]:
-    from .syntax.loader import read_source
+    from .syntax.loader import display_source
 
     out: dict[str, SourceFile] = {}
     for d in err.diagnostics:
         if d.span and d.span.path not in out:
-            try:
-                out[d.span.path] = read_source(d.span.path)
-            except FitoError:
-                pass
+            src = display_source(d.span.path)
+            if src is not None:
+                out[d.span.path] = src
     return out

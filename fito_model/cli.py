@@ -30,9 +30,10 @@ def expand_paths(paths: list[str]) -> list[str]:
     out: list[str] = []
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            out.extend(str(f) for f in sorted(path.rglob("*.fito")))
-        else:
+        found = sorted(path.rglob("*.fito")) if path.is_dir() else []
+        if found:
+            out.extend(str(f) for f in found)
+        else:  # a file, or a folder with no .fito files (loading it reports that)
             out.append(p)
     return out
 
@@ -60,14 +61,13 @@ def cmd_parse(args) -> int:
 
 def _remember_sources(err: FitoError, sources: dict[str, SourceFile]) -> None:
     """Load the text of files named by diagnostics so carets can be drawn."""
-    from .syntax.loader import read_source
+    from .syntax.loader import display_source
 
     for d in err.diagnostics:
         if d.span and d.span.path not in sources:
-            try:
-                sources[d.span.path] = read_source(d.span.path)
-            except FitoError:
-                pass
+            src = display_source(d.span.path)
+            if src is not None:
+                sources[d.span.path] = src
 
 
 def _bounds(args) -> "Bounds":

@@ -24,5 +24,7 @@ class SourceFile:
     text: str
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        # Lines end at "\n" only, as the parser counts them (str.splitlines would
+        # also split at form feeds, U+2028, ... and shift every later line).
+        lines = self.text.split("\n")
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""

@@ -33,7 +33,7 @@ class Model:
         return self._networks[term]
 
     def describer(self, network: Network) -> Describer:
-        return Describer(network, self.program.decls)
+        return Describer(network, self.program.decls, self.semantics)
 
 
 def check_assertion(model: Model, a: ast.Assertion, bounds: Bounds) -> Outcome:
@@ -65,6 +65,13 @@ def _dispatch(model: Model, a: ast.Assertion, budget: Budget) -> Outcome:
         if kind == "deterministic":
             from .determinism import deterministic
             return deterministic(model, a.process, a.property.model or "F", budget)
+        from . import fito
+        if kind in fito.SAFETY:
+            return fito.check_safety(model, a, budget)
+        if kind == "reaches":
+            return fito.check_reaches(model, a, budget)
+        if kind in ("converges to", "satisfies"):
+            return fito.check_converges(model, a, budget)
         return Outcome("error", f"the property :[{kind}] is not checked by this version of fito yet")
     if isinstance(a, ast.Refinement):
         from .refinement import refines

@@ -12,24 +12,28 @@ from .outcome import Origin, Step
 class Describer:
     """Names the process and source line behind each step (definitions found by span)."""
 
-    def __init__(self, network: Network, decls: tuple):
+    def __init__(self, network: Network, decls: tuple, semantics):
         self.network = network
+        self.semantics = semantics
         self._defs = [(d.span, d.name) for d in decls if isinstance(d, ast.Definition) and d.span]
 
     def steps(self, path: list[tuple[int, tuple[int, ...]]]) -> list[Step]:
         out = []
         for (_, before), (rule_index, _) in zip(path, path[1:]):
             rule = self.network.rules[rule_index]
-            origins = tuple(self.origin(self.network.components[c].terms[before[c]])
-                            for c, _e in rule.participants)
+            origins = tuple(self.origin(self.network.components[c].terms[before[c]], e)
+                            for c, e in rule.participants)
             value = self.network.events.values[rule.result]
             channel = value.head if value is not None else None
             args = tuple(show(f) for f in value.fields) if value is not None else ()
             out.append(Step(event_label(self.network, rule.result), channel, args, origins))
         return out
 
-    def origin(self, term: P.Term) -> Origin:
-        node = _first_code(term)
+    def origin(self, term: P.Term, event: int) -> Origin:
+        """The prefix inside `term` that offers `event` (else the term's first prefix)."""
+        offering = self._offering(term, event)
+        node = offering.code.node if offering is not None else _first_code(term)
+        term = offering if offering is not None else term
         if node is None or node.span is None:
             return Origin(_describe(term))
         s = node.span
@@ -39,6 +43,16 @@ class Describer:
         env = term_env(term)
         return Origin(name, s.path, s.line, ", ".join(f"{k}={show(v)}" for k, v in env
                                                        if not isinstance(v, P.Term)))
+
+
+    def _offering(self, term: P.Term, event: int):
+        if isinstance(term, P.PrefixT):
+            return term if any(e == event for e, _ in self.semantics.transitions(term)) else None
+        for child in _children(term):
+            found = self._offering(child, event)
+            if found is not None:
+                return found
+        return None
 
 
 def term_env(term: P.Term) -> tuple:

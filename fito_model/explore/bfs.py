@@ -48,7 +48,7 @@ def build_table(lts, event: int) -> Table:
 class Visitor:
     """A check run on every expanded chunk of states; returns a mask of violating states."""
 
-    needs_events: bool = False   # pass the (states x visible events) enabled matrix
+    needs_events: bool = False   # pass the (states x events) enabled matrix, τ included (for stability)
     record_edges: bool = False   # keep every transition (for cycle analyses)
     compiled: "Compiled"
 
@@ -87,8 +87,8 @@ class Compiled:
             parts.sort(key=lambda p: float((p[1].counts > 0).mean()))
             rules.append(parts)
         results = np.array([r.result for r in network.rules], dtype=np.int64)
-        visible = network.visible_events()
-        return Compiled(network, layout, rules, results, {e: i for i, e in enumerate(visible)})
+        columns = sorted({r.result for r in network.rules})  # τ (0) first when present
+        return Compiled(network, layout, rules, results, {e: i for i, e in enumerate(columns)})
 
 
 def expand(comp: Compiled, rows: np.ndarray, want_events: bool):

@@ -44,23 +44,25 @@ def compile_leaf(sem: Semantics, root: P.Term, budget: Budget) -> LTS:
 def compile_network(sem: Semantics, root: P.Term, budget: Budget) -> Network:
     components: list[LTS] = []
 
-    def rules_of(t: P.Term) -> list[tuple[tuple[tuple[int, int], ...], int]]:
+    def rules_of(t: P.Term) -> list[tuple[tuple[tuple[int, int], ...], int, int]]:
+        """(participants, result, label) triples; label is the event before hiding."""
         if isinstance(t, P.Par):
             left, right = rules_of(t.left), rules_of(t.right)
             return _parallel(left, right, t.sync, t.left_alpha, t.right_alpha)
         if isinstance(t, P.Hide):
-            return [(parts, TAU if e in t.hidden else e) for parts, e in rules_of(t.process)]
+            return [(parts, TAU if e in t.hidden else e, lab) for parts, e, lab in rules_of(t.process)]
         if isinstance(t, P.Rename):
             images: dict[int, list[int]] = {}
             for old, new in t.mapping:
                 images.setdefault(old, []).append(new)
-            return [(parts, e2) for parts, e in rules_of(t.process) for e2 in images.get(e, (e,))]
+            return [(parts, e2, e2 if lab == e else lab) for parts, e, lab in rules_of(t.process)
+                    for e2 in images.get(e, (e,))]
         c = len(components)
         components.append(compile_leaf(sem, t, budget))
-        return [(((c, e),), e) for e in sorted(components[c].alphabet())]
+        return [(((c, e),), e, e) for e in sorted(components[c].alphabet())]
 
     raw = rules_of(root)
-    rules = tuple(Rule(parts, e) for parts, e in dict.fromkeys(raw))
+    rules = tuple(Rule(parts, e, lab) for parts, e, lab in dict.fromkeys(raw))
     return Network(tuple(components), rules, sem.ev.events)
 
 
@@ -70,10 +72,10 @@ def _parallel(left, right, sync, la, ra):
 
     out = [r for r in left if free(r[1], la)] + [r for r in right if free(r[1], ra)]
     by_event: dict[int, list] = {}
-    for parts, e in right:
+    for parts, e, _ in right:
         if e == TICK or e in sync:
             by_event.setdefault(e, []).append(parts)
-    for parts, e in left:
+    for parts, e, lab in left:
         if e == TICK or e in sync:
-            out.extend((parts + other, e) for other in by_event.get(e, ()))
+            out.extend((parts + other, e, lab) for other in by_event.get(e, ()))
     return out

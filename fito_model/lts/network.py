@@ -15,8 +15,16 @@ from .lts import LTS
 
 @dataclass(frozen=True)
 class Rule:
+    """`result` is the global event (τ once hidden); `label` the event before hiding, for monitors."""
+
     participants: tuple[tuple[int, int], ...]  # (component, local event)
     result: int
+    label: int | None = None
+
+    @property
+    def observed(self) -> int:
+        """What a monitor sees: the event even when it is hidden."""
+        return self.result if self.label is None else self.label
 
 
 @dataclass(frozen=True, eq=False)

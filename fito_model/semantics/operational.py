@@ -134,8 +134,10 @@ class Semantics:
             yield value, env
             return
         f, rest = fields[0], fields[1:]
-        if isinstance(f, ast.Output):
-            v = self.ev.dot(value, self.ev.eval(f.value, env), f.span)
+        if isinstance(f, ast.Output):  # `c!x.y` is `c.x.y`: each dotted part is one more field
+            v = value
+            for part in (f.value.parts if isinstance(f.value, ast.Dotted) else (f.value,)):
+                v = self.ev.dot(v, self.ev.eval(part, env), part.span)
             yield from self._fields(v, rest, env, node)
             return
         if not isinstance(value, Dot):

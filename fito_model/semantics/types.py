@@ -172,6 +172,8 @@ def _partial_fits(partial: TDot, other: Type) -> bool:
     """A partial value of unknown shape may be complete, or partial with any fields."""
     if isinstance(other, TDot):
         return compatible(partial.result, other.result)
+    if isinstance(other, TDotted):  # it may have been dotted with more values
+        return compatible(partial.result, other.parts[0])
     return compatible(partial.result, other)
 
 
@@ -232,17 +234,21 @@ def mismatch_code(expected: Type, actual: Type) -> str:
 def describe(t: Type) -> str:
     """A type for messages: `a set of Int`, `a process`..."""
     if isinstance(t, TSet):
-        return f"a set {t}"
+        return "a set" if _unknown(t.elem) else f"a set {t}"
     if isinstance(t, TSeq):
-        return "a string" if t == STRING else f"a sequence {t}"
+        return "a string" if t == STRING else "a sequence" if _unknown(t.elem) else f"a sequence {t}"
     if isinstance(t, TTuple):
-        return f"a tuple {t}"
+        return f"a {len(t.items)}-tuple" if all(map(_unknown, t.items)) else f"a tuple {t}"
     if isinstance(t, TDot):
         return f"a partial value {t} (it still needs fields)" if t.fields is not None else str(t)
     if isinstance(t, TFun):
         return str(t) if t.params is None else f"a function {t}"
     names = {"Proc": "a process", "Event": "an event", "Bool": "a Bool", "Int": "an Int", "Char": "a Char"}
     return names.get(str(t), f"a value of type {t}")
+
+
+def _unknown(t: Type) -> bool:
+    return t is ANY or isinstance(t, TVar)
 
 
 # ----- built-ins ---------------------------------------------------------------------

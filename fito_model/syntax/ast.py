@@ -368,7 +368,7 @@ class Property(Node):
 
     kind: deadlock free | divergence free | deterministic | uniform recovery |
     atomic snapshot | consistent recovery | agreement | never mixed |
-    converges to | optimizer | common knowledge | knows.
+    converges to | reaches | satisfies | optimizer | common knowledge | knows.
     """
 
     kind: str
@@ -406,6 +406,14 @@ class HasTrace(Assertion):
 
 @dataclass(frozen=True)
 class Domains(Decl):
+    value: Expr
+
+
+@dataclass(frozen=True)
+class PropertyDecl(Decl):
+    """`property Name = snap(e)` (sort Snap: one instant) or `conv(e)` (sort Conv: a run)."""
+
+    name: str
     value: Expr
 
 

@@ -5,6 +5,8 @@ library (fito_model/stdlib). Cycles and missing files are diagnostics.
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -29,11 +31,40 @@ class Program:
 
 def read_source(path: str) -> SourceFile:
     try:
-        data = Path(path).read_bytes()
+        if Path(path).is_dir():
+            raise FitoError(Diagnostic("FITO111", f"{path} is a directory with no .fito files in it",
+                                       Span(path, 1, 1, 1, 1)))
+        with open(path, "rb") as f:  # never more than the limit: the path may be /dev/zero
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
         raise FitoError(Diagnostic("FITO111", f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}",
                                    Span(path, 1, 1, 1, 1))) from None
+    if len(data) > MAX_BYTES:
+        told = f"{size:,} bytes" if size > MAX_BYTES else f"more than {MAX_BYTES:,} bytes"
+        raise FitoError(Diagnostic("FITO106", f"file is {told}; the limit is {MAX_BYTES:,}",
+                                   Span(path, 1, 1, 1, 1)))
     return decode_source(path, data)
+
+
+def display_source(path: str) -> SourceFile | None:
+    """The text of a file for showing diagnostics, even when it is not valid .fito input.
+
+    Bytes that are not UTF-8 become U+FFFD, so the caret under a FITO100 still
+    points at the right column; None when the file cannot be read at all.
+    """
+    try:
+        if Path(path).is_dir():
+            return None
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return SourceFile(path, _CONTROL.sub("\ufffd", text))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")  # shown as U+FFFD, never sent to a terminal
 
 
 def decode_source(path: str, data: bytes) -> SourceFile:
@@ -41,10 +72,11 @@ def decode_source(path: str, data: bytes) -> SourceFile:
         raise FitoError(Diagnostic("FITO106", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}",
                                    Span(path, 1, 1, 1, 1)))
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not part of the text
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8", errors="replace").removeprefix("\ufeff")) + 1
         raise FitoError(Diagnostic("FITO100", f"byte 0x{data[exc.start]:02x} is not valid UTF-8 "
                                    "(.fito files are UTF-8 text)", Span(path, line, col, line, col))) from None
     nul = text.find("\0")

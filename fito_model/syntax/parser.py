@@ -33,6 +33,8 @@ MAX_DEPTH = 400
 _TOKEN_NAMES = {
     "NAME": "a name", "INT": "an integer", "STRING": "a string", "REFINES": "[T=, [F= or [FD=",
     "$END": "end of file", "ASSERT_NOT": "assert not", "HAS_TRACE": "has trace",
+    "_OPEN_SEQ": "'<' (a sequence)", "_CLOSE_SEQ": "'>' (closing the sequence)",
+    "LESSTHAN": "'<'", "MORETHAN": "'>'",
 }
 
 # FDR constructs fito does not accept: a parse error on a line that matches one
@@ -56,15 +58,55 @@ _UNSUPPORTED = [
 ]
 
 
+class SequenceBrackets:
+    """Post-lexer: tell sequence brackets `< >` from the comparisons `<` `>`, as FDR does.
+
+    A `<` that starts an operand (it follows an operator, a keyword, an opening
+    bracket or a comma, not an operand) opens a sequence. While a sequence is
+    open at the current bracket level, `>` closes it; brackets nested inside
+    the sequence start a new level where `>` compares again. So
+    `<x | x <- S, even(x)>` and `<a, b>` need no brackets, and a comparison
+    `x > 0` directly inside a sequence must be written `(x > 0)`, exactly as
+    in FDR.
+    """
+
+    always_accept = ("LESSTHAN", "MORETHAN")
+    OPENERS = frozenset({"(", "{", "{|", "[[", "[|", "[", ":["})
+    CLOSERS = frozenset({")", "}", "|}", "]]", "|]", "]"})
+    OPERAND_END = frozenset({")", "}", "|}", "]]", "true", "false"})
+    OPERAND_END_TYPES = frozenset({"NAME", "INT", "STRING", "_CLOSE_SEQ"})
+
+    def process(self, stream):
+        open_seqs = [0]  # sequences open at each bracket level
+        previous: Token | None = None
+        for tok in stream:
+            if tok.type == "LESSTHAN" and not self._ends_operand(previous):
+                open_seqs[-1] += 1
+                tok = Token.new_borrow_pos("_OPEN_SEQ", tok.value, tok)
+            elif tok.type == "MORETHAN" and open_seqs[-1]:
+                open_seqs[-1] -= 1
+                tok = Token.new_borrow_pos("_CLOSE_SEQ", tok.value, tok)
+            elif tok.value in self.OPENERS:
+                open_seqs.append(0)
+            elif tok.value in self.CLOSERS and len(open_seqs) > 1:
+                open_seqs.pop()
+            previous = tok
+            yield tok
+
+    def _ends_operand(self, tok: Token | None) -> bool:
+        return tok is not None and (tok.type in self.OPERAND_END_TYPES or tok.value in self.OPERAND_END)
+
+
 @lru_cache(maxsize=1)
 def grammar() -> Lark:
     text = files(__package__).joinpath("fito.lark").read_text()
     return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, cache=True)
+                maybe_placeholders=True, cache=True, postlex=SequenceBrackets())
 
 
 def parse_text(text: str, path: str = "<string>") -> ast.Module:
     """Parse one file's text; raise FitoError with every syntax error found."""
+    text = blank_block_comments(text, path)
     _check_nesting(text, path)
     errors: list[Diagnostic] = []
     blanked = text
@@ -174,22 +216,57 @@ def _hints(text: str, line: int) -> tuple[Note, ...]:
     return tuple(Note(msg) for rx, msg in _UNSUPPORTED if rx.search(row))[:1]
 
 
-# Comments and strings hide brackets; `[T=`, `[F=`, `[FD=` and `[>` open nothing.
-_SCAN = re.compile(r'--[^\n]*|\{-.*?-\}|(\{-)|"(?:[^"\\\n]|\\.)*"|\[(?:FD|T|F)=|\[>|([(\[{])|([)\]}])', re.DOTALL)
+_COMMENT_OR_STRING = re.compile(r'--[^\n]*|"(?:[^"\\\n]|\\.)*"|\{-')
+_BLOCK_DELIMITER = re.compile(r"\{-|-\}")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blank_block_comments(text: str, path: str = "<string>") -> str:
+    """Replace each `{- -}` comment by spaces (newlines kept, so positions stay put).
+
+    Block comments nest, as in FDR; `--` line comments and strings hide `{-`.
+    An unterminated block comment is FITO104 at its `{-`.
+    """
+    if "{-" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _COMMENT_OR_STRING.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            return "".join(out)
+        if m.group() != "{-":
+            out.append(text[pos:m.end()])
+            pos = m.end()
+            continue
+        out.append(text[pos:m.start()])
+        depth, end = 1, m.end()
+        while depth:
+            d = _BLOCK_DELIMITER.search(text, end)
+            if d is None:
+                raise FitoError(Diagnostic("FITO104", "unterminated block comment: '{-' has no matching '-}'",
+                                           _offset_span(text, path, m.start(), 2)))
+            depth += 1 if d.group() == "{-" else -1
+            end = d.end()
+        out.append(_NOT_NEWLINE.sub(" ", text[m.start():end]))
+        pos = end
+
+
+# Line comments and strings hide brackets; `[T=`, `[F=`, `[FD=` and `[>` open nothing.
+_SCAN = re.compile(r'--[^\n]*|"(?:[^"\\\n]|\\.)*"|\[(?:FD|T|F)=|\[>|([(\[{])|([)\]}])')
 
 
 def _check_nesting(text: str, path: str) -> None:
     """Refuse absurd bracket nesting up front: later stages recurse over the AST."""
     depth = 0
     for m in _SCAN.finditer(text):
-        if m.group(1):  # an unterminated block comment: the parser reports it
-            return
-        if m.group(2):
+        if m.group(1):
             depth += 1
             if depth > MAX_NESTING:
                 raise FitoError(Diagnostic("FITO105", f"brackets nested more than {MAX_NESTING} deep",
                                            _offset_span(text, path, m.start())))
-        elif m.group(3):
+        elif m.group(2):
             depth = max(depth - 1, 0)
 
 
@@ -207,7 +284,7 @@ def _check_depth(tree: Tree, path: str) -> None:
         stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
-def _offset_span(text: str, path: str, offset: int) -> Span:
+def _offset_span(text: str, path: str, offset: int, width: int = 1) -> Span:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Span(path, line, col, line, col)
+    return Span(path, line, col, line, col + width - 1)

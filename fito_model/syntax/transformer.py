@@ -148,6 +148,10 @@ class ToAst(Transformer_NonRecursive):
             return ast.Property(kind, model=rest[0], span=span)
         if head.type == "CONVERGES_TO":
             return ast.Property("converges to", argument=rest[0], fairness=rest[1], span=span)
+        if head.type == "REACHES":
+            return ast.Property("reaches", name=str(rest[0]), span=span)
+        if head.type == "SATISFIES":
+            return ast.Property("satisfies", name=str(rest[0]), fairness=rest[1], span=span)
         if head.type == "OPTIMIZER":
             return ast.Property("optimizer", name=str(rest[0]), span=span)
         if head.type == "COMMON_KNOWLEDGE":
@@ -164,6 +168,10 @@ class ToAst(Transformer_NonRecursive):
     @v_args(meta=True)
     def domains_decl(self, meta, c):
         return ast.Domains(c[0], span=self._span(meta))
+
+    @v_args(meta=True)
+    def property_decl(self, meta, c):
+        return ast.PropertyDecl(str(c[0]), c[1], span=self._span(meta))
 
     @v_args(meta=True)
     def observe_decl(self, meta, c):
@@ -421,10 +429,6 @@ class ToAst(Transformer_NonRecursive):
     @v_args(meta=True)
     def seq_comp(self, meta, c):
         return ast.SeqComp(c[0], tuple(c[1]), span=self._span(meta))
-
-    @v_args(meta=True)
-    def seq_elems(self, meta, c):
-        return list(c)
 
     @v_args(meta=True)
     def expr_list(self, meta, c):
