@@ -17,7 +17,7 @@ STYLE = {"holds": "green", "violated": "bold red", "incomplete": "yellow", "erro
 def render(result: CheckResult, color: bool = False, width: int = 110) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if color else None,
-                      force_terminal=color, highlight=False, soft_wrap=False)
+                      force_terminal=color, highlight=False, soft_wrap=True)
     table = Table(title="fito check", show_lines=False)
     for col, justify in (("file:line", "left"), ("assertion", "left"), ("result", "left"),
                          ("states", "right"), ("seconds", "right")):

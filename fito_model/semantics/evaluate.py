@@ -7,6 +7,7 @@ returns is hashable, so process terms can be states of an LTS.
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import dataclass
 from functools import reduce
 
@@ -19,7 +20,12 @@ from .events import EventTable
 from .freevars import free_vars
 from .values import Dot, Seq, show, sort_key, sorted_values
 
-MAX_CALL_DEPTH = 400
+# Nesting of evaluation (AST depth plus function-call depth) before "recursed too deeply".
+# One level costs about four Python frames; the interpreter's limit is raised to
+# fit (but kept low enough that C-level recursion, e.g. hashing deep terms,
+# stays well inside an 8 MiB stack).
+MAX_CALL_DEPTH = 2000
+RECURSION_LIMIT = 12_000
 
 
 class EvalError(Exception):
@@ -101,6 +107,8 @@ class Evaluator:
         self._field_sets: dict[tuple[str, int], tuple] = {}
         self._let_cache: dict[LetRef, object] = {}
         self._depth = 0
+        if sys.getrecursionlimit() < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
 
     # ----- names ---------------------------------------------------------------------
     def lookup(self, name: str, env: dict, span: Span | None):
@@ -120,7 +128,7 @@ class Evaluator:
             v = frozenset(itertools.chain.from_iterable(self.completions(Dot(c, (), len(self.ctors[c])))
                                                          for c in self.datatypes[name]))
         elif name in self.nametypes:
-            v = self._guarded_global(name, lambda: self.eval(self.nametypes[name], {}), span)
+            v = self._guarded_global(name, lambda: self.type_value(self.nametypes[name], {}), span)
         elif name in self.defs:
             clauses = self.defs[name]
             if clauses[0].params is None:
@@ -132,15 +140,16 @@ class Evaluator:
         self._globals[name] = v
         return v
 
-    def _guarded_global(self, name, thunk, span):
-        if name in self._in_progress:
+    def _guarded_global(self, name, thunk, span, key=None):
+        key = name if key is None else key
+        if key in self._in_progress:
             raise EvalError(f"{name} is defined in terms of itself with no event in between "
                             "(unguarded recursion)", span)
-        self._in_progress.add(name)
+        self._in_progress.add(key)
         try:
             return thunk()
         finally:
-            self._in_progress.discard(name)
+            self._in_progress.discard(key)
 
     def _builtin_constant(self, name: str, span):
         match name:
@@ -173,8 +182,8 @@ class Evaluator:
         if clauses and clauses[0].params is not None:
             v = LambdaValue(P.Code(clauses), tuple(sorted(env.items(), key=lambda kv: kv[0])))
         elif clauses:
-            key = f"let {ref.name}@{id(let)}"
-            v = self._guarded_global(key, lambda: self.eval(clauses[0].body, env), clauses[0].span)
+            v = self._guarded_global(ref.name, lambda: self.eval(clauses[0].body, env), clauses[0].span,
+                                     key=("let", ref))
         else:
             raise EvalError(f"undefined name {ref.name!r}", let.span)
         self._let_cache[ref] = v
@@ -193,9 +202,17 @@ class Evaluator:
         key = (head, index)
         if key not in self._field_sets:
             exprs = self.channels.get(head) if head in self.channels else self.ctors[head]
-            s = self.eval(exprs[index], {})
+            s = self.type_value(exprs[index], {})
             self._field_sets[key] = tuple(self.enumerate(s, exprs[index].span))
         return self._field_sets[key]
+
+    def type_value(self, e: ast.Expr, env: dict):
+        """A type expression's set of values: as `eval`, except that a tuple of sets such as
+        `({0..1}, Bool)` is the set of tuples (their product), as in CSPm type positions."""
+        if isinstance(e, ast.TupleExpr):
+            parts = [self.enumerate(self.type_value(i, env), i.span) for i in e.items]
+            return frozenset(itertools.product(*parts))
+        return self.eval(e, env)
 
     def next_field_values(self, partial: Dot) -> tuple:
         if partial.fields and isinstance(partial.fields[-1], Dot) and not partial.fields[-1].complete:
@@ -237,12 +254,16 @@ class Evaluator:
     # ----- expressions --------------------------------------------------------------
     def eval(self, e: ast.Expr, env: dict):
         self._depth += 1
-        if self._depth > MAX_CALL_DEPTH:
-            self._depth = 0
-            raise EvalError("evaluation recursed too deeply (a function or process that never reaches an event?)",
-                            e.span)
         try:
+            if self._depth > MAX_CALL_DEPTH:
+                raise EvalError("evaluation recursed too deeply (a function or process that never reaches "
+                                "an event?)", e.span)
             return self._eval(e, env)
+        except RecursionError:
+            if self._depth > 1:
+                raise
+            raise EvalError("evaluation recursed too deeply (a function or process that never reaches "
+                            "an event?)", e.span) from None
         finally:
             self._depth -= 1
 
@@ -439,36 +460,52 @@ class Evaluator:
         raise EvalError(f"no clause of {name} matches the arguments ({', '.join(show(a) for a in args)})", span)
 
     def builtin(self, name, args, span):
-        def one():
-            if len(args) != 1:
-                raise EvalError(f"{name} takes 1 argument, not {len(args)}", span)
-            return args[0]
-
-        def sets():
-            for a in args:
-                if isinstance(a, Seq):
-                    raise EvalError(f"{name} needs sets, not the sequence {show(a)}", span)
+        def arity(n):
+            if len(args) != n:
+                raise EvalError(f"{name} takes {n} argument{'s' if n != 1 else ''}, not {len(args)}", span)
             return args
+
+        def one():
+            return arity(1)[0]
+
+        def a_set(v, what="a set"):
+            if isinstance(v, Infinite):
+                return v
+            if not isinstance(v, frozenset):
+                raise EvalError(f"{name} needs {what}, not {show(v)}", span)
+            return v
+
+        def finite_sets():
+            return [self._finite_set(a_set(v), name, span) for v in arity(2)]
+
+        def a_seq(v):
+            if not isinstance(v, Seq):
+                raise EvalError(f"{name} needs a sequence, not {show(v)}", span)
+            return v
 
         match name:
             case "union":
-                a, b = sets()
+                a, b = finite_sets()
                 return a | b
             case "inter":
-                a, b = sets()
+                a, b = finite_sets()
                 return a & b
             case "diff":
-                a, b = sets()
+                a, b = finite_sets()
                 return a - b
-            case "Union":
-                return reduce(frozenset.union, self.enumerate(one(), span), frozenset())
-            case "Inter":
-                return reduce(frozenset.intersection, self.enumerate(one(), span))
+            case "Union" | "Inter":
+                parts = [self._finite_set(a_set(v, "a set of sets"), name, span)
+                         for v in self.enumerate(one(), span)]
+                if name == "Union":
+                    return reduce(frozenset.union, parts, frozenset())
+                if not parts:
+                    raise EvalError("Inter of the empty set (the intersection of no sets is undefined)", span)
+                return reduce(frozenset.intersection, parts)
             case "member":
-                x, s = args
+                x, s = arity(2)
                 if isinstance(s, Seq):
                     raise EvalError("member needs a set; use elem for sequences", span)
-                return x in s
+                return x in a_set(s)
             case "card":
                 return len(self.enumerate(one(), span))
             case "empty":
@@ -485,27 +522,44 @@ class Evaluator:
             case "seq":
                 return Seq(tuple(self.enumerate(one(), span)))
             case "head" | "tail" | "length" | "null" | "concat":
-                s = one()
-                if not isinstance(s, Seq):
-                    raise EvalError(f"{name} needs a sequence, not {show(s)}", span)
+                s = a_seq(one())
                 if name in ("head", "tail") and not s.items:
                     raise EvalError(f"{name} of the empty sequence", span)
+                if name == "concat":
+                    return Seq(tuple(x for part in s.items for x in a_seq(part).items))
                 return {"head": lambda: s.items[0], "tail": lambda: Seq(s.items[1:]),
-                        "length": lambda: len(s.items), "null": lambda: not s.items,
-                        "concat": lambda: Seq(tuple(x for part in s.items for x in part.items))}[name]()
+                        "length": lambda: len(s.items), "null": lambda: not s.items}[name]()
             case "elem":
-                x, s = args
-                return x in s.items
+                x, s = arity(2)
+                return x in a_seq(s).items
             case "RUN":
                 return P.Run(self.event_ids(one(), span))
             case "CHAOS":
                 return P.Chaos(self.event_ids(one(), span))
-            case "productions" | "extensions":
+            case "productions":
                 v = one()
                 return frozenset(self.completions(v)) if isinstance(v, Dot) else frozenset({v})
+            case "extensions":
+                v = one()
+                if not isinstance(v, Dot):
+                    raise EvalError(f"extensions needs a channel or constructor value, not {show(v)}", span)
+                out = set()
+                for full in self.completions(v):
+                    rest = _suffix(v, full)
+                    if len(rest) != 1:
+                        raise EvalError(f"extensions({show(v)}) would be dotted values of {len(rest)} fields, "
+                                        "which fito cannot represent; use productions instead", span)
+                    out.add(rest[0])
+                return frozenset(out)
             case "error":
                 raise EvalError(f"error: {show(one())}", span)
         raise EvalError(f"{name} cannot be called here", span)
+
+    def _finite_set(self, s, name, span) -> frozenset:
+        if isinstance(s, Infinite):
+            raise EvalError(f"{name} of the infinite set {s.name}: the model checker needs a finite set here",
+                            span)
+        return s
 
     # ----- patterns --------------------------------------------------------------------
     def match(self, p: ast.Pattern, v, env: dict) -> dict | None:
@@ -530,13 +584,10 @@ class Evaluator:
                         return None
                 return env
             case ast.PDotted(parts=(ast.PVar(name=head), *rest)):
-                if not isinstance(v, Dot) or v.head != head or len(rest) != len(v.fields):
+                if not isinstance(v, Dot) or v.head != head:
                     return None
-                for pi, vi in zip(rest, v.fields):
-                    env = self.match(pi, vi, env)
-                    if env is None:
-                        return None
-                return env
+                env, used = self._match_fields(rest, 0, v, env)
+                return env if env is not None and used == len(rest) else None
             case ast.PSeq(items=items):
                 if not isinstance(v, Seq) or len(v.items) != len(items):
                     return None
@@ -567,6 +618,30 @@ class Evaluator:
                     return self.match(items[0], next(iter(v)), env)
                 return None
         return None
+
+    def _match_fields(self, parts, i: int, v: Dot, env: dict):
+        """Match v's fields against parts[i:], read as values are built: in `Node.x.Leaf.y` the
+        constructor Leaf takes the next parts as its own fields. Returns (env or None, next i)."""
+        for field in v.fields:
+            if i >= len(parts):
+                return None, i
+            p = parts[i]
+            i += 1
+            if isinstance(p, ast.PVar) and self._arity(p.name):
+                if not isinstance(field, Dot) or field.head != p.name:
+                    return None, i
+                env, i = self._match_fields(parts, i, field, env)
+            else:
+                env = self.match(p, field, env)
+            if env is None:
+                return None, i
+        return env, i
+
+    def _arity(self, name: str) -> int:
+        """Fields a constructor or channel takes (0 for anything else)."""
+        if name in self.ctors:
+            return len(self.ctors[name])
+        return len(self.channels.get(name, ()))
 
     # ----- process operators -------------------------------------------------------------
     def procop(self, op, l, r, env) -> P.Term:
@@ -681,6 +756,14 @@ def _int(v, span) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise EvalError(f"expected an integer, got {show(v)}", span)
     return v
+
+
+def _suffix(partial: Dot, full: Dot) -> list:
+    """The fields of `full` after those of its prefix `partial` (c.1 of c.1.true -> [true])."""
+    n = len(partial.fields)
+    if n and isinstance(partial.fields[-1], Dot) and not partial.fields[-1].complete:
+        return _suffix(partial.fields[-1], full.fields[n - 1]) + list(full.fields[n:])
+    return list(full.fields[n:])
 
 
 def _fixed_length(p) -> int | None:

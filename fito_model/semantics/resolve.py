@@ -28,6 +28,7 @@ from ..source import Span
 from ..syntax import ast
 from ..syntax.loader import Program
 from . import types as T
+from .sorts import check_sorts
 from .types import ANY, BOOL, EVENT, INT, PROC, STRING, TDot, TDotted, TFun, TSeq, TSet, TTuple, describe
 
 # ----- what later stages get -------------------------------------------------------
@@ -77,16 +78,6 @@ class DefinitionInfo:
 
 
 @dataclass(frozen=True)
-class PropertyInfo:
-    """`property Name = snap(e)` (sort "snap": one instant) or `conv(e)` (sort "conv": a run)."""
-
-    name: str
-    decl: ast.PropertyDecl
-    sort: str
-    body: ast.Expr
-
-
-@dataclass(frozen=True)
 class ProgramInfo:
     """The checked program, indexed. Dicts keep declaration order; treat them as read-only."""
 
@@ -99,7 +90,7 @@ class ProgramInfo:
     roles: dict[str, ast.RoleBinding]  # role name -> binding (its `.channel` is a declared channel)
     domains: ast.Expr | None
     optimizers: dict[str, ast.Optimizer]
-    properties: dict[str, PropertyInfo]
+    properties: dict[str, ast.PropertyDecl]  # sorts: semantics.sorts.sort_of
     assertions: tuple[ast.Assertion, ...]
     prints: tuple[ast.Print, ...]
 
@@ -129,20 +120,6 @@ def _recursion_headroom(limit: int = 10_000):
 
 BUILTIN, CHANNEL, DATATYPE, CONSTRUCTOR, NAMETYPE, FUNCTION, CONSTANT, LOCAL = (
     "built-in", "channel", "datatype", "constructor", "nametype", "function", "constant", "local")
-
-# Roles each FITO property reads; the checks need them bound by an `observe` declaration.
-REQUIRED_ROLES = {
-    "uniform recovery": ("crash", "restore"),
-    "atomic snapshot": ("advance", "crash", "restore"),
-    "consistent recovery": ("advance", "crash", "restore"),
-    "converges to": ("advance",),
-    "agreement": ("decide",),
-}
-
-# The sorts of FITO properties: the category mistake (FITO210) is using one for the other.
-SORT_OF = {"reaches": "snap", "satisfies": "conv"}
-SORT_MEANING = {"snap": "a state at one instant", "conv": "a property of whole runs"}
-
 
 class _Entry:
     """A name's meaning; the type of a declaration is computed on first use, once."""
@@ -319,7 +296,7 @@ class _Checker:
         properties = self._check_properties([d for d in decls if isinstance(d, ast.PropertyDecl)])
         assertions = tuple(d for d in decls if isinstance(d, ast.Assertion))
         for a in assertions:
-            self._check_assertion(a, roles, optimizers, properties)
+            self._check_assertion(a, optimizers, properties)
         prints = tuple(d for d in decls if isinstance(d, ast.Print))
         for p in prints:
             self.infer(p.value, self.top)
@@ -1084,8 +1061,8 @@ class _Checker:
         return True
 
     # ----- assertions and the FITO layer ------------------------------------------------
-    def _check_assertion(self, a: ast.Assertion, roles: dict[str, ast.RoleBinding],
-                         optimizers: dict[str, ast.Optimizer], properties: dict[str, PropertyInfo]) -> None:
+    def _check_assertion(self, a: ast.Assertion, optimizers: dict[str, ast.Optimizer],
+                         properties: dict[str, ast.PropertyDecl]) -> None:
         if isinstance(a, ast.Refinement):
             self.expect_proc(a.spec, self.top, "the specification")
             self.expect_proc(a.impl, self.top, "the implementation")
@@ -1098,7 +1075,8 @@ class _Checker:
                 self.err("FITO208", f"a trace is a sequence of events, but this is {describe(t)}", a.trace.span)
             return
         prop = a.property
-        if prop.argument is not None:
+        names_property = isinstance(prop.argument, ast.Var) and prop.argument.name in properties
+        if prop.argument is not None and not names_property:
             self.infer(prop.argument, self.top)
         if prop.fairness is not None:
             self.expect_events(prop.fairness.events, self.top, "a fairness set")
@@ -1107,46 +1085,31 @@ class _Checker:
             hint = f"; did you mean {close[0]}?" if close else " (declare it with `optimizer NAME { ... }`)"
             self.err("FITO209", f"no optimizer named {prop.name} is declared{hint}",
                      self._word_span(prop.span, prop.name, "optimizer"))
-        if prop.kind in SORT_OF:
-            self._check_sort(prop, properties)
-        missing = [r for r in REQUIRED_ROLES.get(prop.kind, ()) if r not in roles]
-        if missing:
-            self.err("FITO209", f":[{prop.kind}] reads the role{'s' if len(missing) > 1 else ''} "
-                     f"{', '.join(missing)}: bind {'them to channels' if len(missing) > 1 else 'it to a channel'} in an "
-                     "`observe { ... }` declaration", prop.span)
 
-    def _check_sort(self, prop: ast.Property, properties: dict[str, PropertyInfo]) -> None:
-        """`reaches P` needs a snap(...) property, `satisfies P` a conv(...) one."""
-        span = self._word_span(prop.span, prop.name, prop.kind)
-        info = properties.get(prop.name)
-        want = SORT_OF[prop.kind]
-        if info is None:
-            close = difflib.get_close_matches(prop.name, list(properties), n=1)
-            hint = f"; did you mean {close[0]}?" if close else f" (declare it with `property {prop.name} = {want}(...)`)"
-            self.err("FITO209", f"no property named {prop.name} is declared{hint}", span)
-        elif info.sort != want:
-            self.err("FITO210", f":[{prop.kind} {prop.name}] needs a {want}(...) property ({SORT_MEANING[want]}), "
-                     f"but {prop.name} is {info.sort}(...) ({SORT_MEANING[info.sort]})", span,
-                     Note(f"{prop.name} is declared here", info.decl.span))
-
-    def _check_properties(self, decls: list[ast.PropertyDecl]) -> dict[str, PropertyInfo]:
-        out: dict[str, PropertyInfo] = {}
+    def _check_properties(self, decls: list[ast.PropertyDecl]) -> dict[str, ast.PropertyDecl]:
+        """Resolve the names inside `property P = snap(e)`; sorts.py checks the sorts."""
+        out: dict[str, ast.PropertyDecl] = {}
         for d in decls:
-            v = d.value
-            sorted_ = (isinstance(v, ast.Apply) and isinstance(v.function, ast.Var)
-                       and v.function.name in SORT_MEANING and len(v.args) == 1)
-            if not sorted_:
-                self.err("FITO208", f"a property is snap(e) ({SORT_MEANING['snap']}) or conv(e) "
-                         f"({SORT_MEANING['conv']})", v.span)
-                continue
-            self.infer(v.args[0], self.top)
-            span = self._word_span(d.span, d.name, "property")
             if d.name in out:
-                self.err("FITO202", f"property {d.name} is declared twice", span,
-                         Note("first declared here", out[d.name].decl.span))
+                self.err("FITO202", f"property {d.name} is declared twice", self._word_span(d.span, d.name, "property"),
+                         Note("first declared here", out[d.name].span))
             else:
-                out[d.name] = PropertyInfo(d.name, d, v.function.name, v.args[0])
+                out[d.name] = d
+        for d in decls:
+            self._property_names(d.value, out)
+        self.diagnostics.extend(check_sorts(self.program.decls))
         return out
+
+    def _property_names(self, e: ast.Expr, properties: dict[str, ast.PropertyDecl]) -> None:
+        """Property expressions combine snap(e)/conv(e) and property names with and, or, not."""
+        if isinstance(e, ast.Apply) and isinstance(e.function, ast.Var) and e.function.name in ("snap", "conv"):
+            for arg in e.args:
+                self.infer(arg, self.top)
+        elif isinstance(e, ast.UnOp) and e.op == "not":
+            self._property_names(e.operand, properties)
+        elif isinstance(e, ast.BinOp) and e.op in ("and", "or"):
+            self._property_names(e.left, properties)
+            self._property_names(e.right, properties)
 
     def _check_observe(self, observes: list[ast.Observe]) -> dict[str, ast.RoleBinding]:
         roles: dict[str, ast.RoleBinding] = {}

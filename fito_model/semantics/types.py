@@ -240,7 +240,10 @@ def describe(t: Type) -> str:
     if isinstance(t, TTuple):
         return f"a {len(t.items)}-tuple" if all(map(_unknown, t.items)) else f"a tuple {t}"
     if isinstance(t, TDot):
-        return f"a partial value {t} (it still needs fields)" if t.fields is not None else str(t)
+        what = "event" if t.result == EVENT else f"{t.result} value"
+        if t.fields is None:
+            return f"a partial {what}"
+        return f"an incomplete {what} (it still needs {'.'.join(map(str, t.fields))})"
     if isinstance(t, TFun):
         return str(t) if t.params is None else f"a function {t}"
     names = {"Proc": "a process", "Event": "an event", "Bool": "a Bool", "Int": "an Int", "Char": "a Char"}

@@ -158,10 +158,18 @@ def _restart_line(text: str, err: UnexpectedInput) -> int | None:
 
 
 def _describe_expected(expected) -> str:
+    expected = set(expected)
+    if _terminal_named("==") not in expected:  # `<` `>` are always lexed (for sequences): not news
+        expected -= {"LESSTHAN", "MORETHAN"}
     names = sorted({_TOKEN_NAMES.get(t, _literal(t)) for t in expected})
     if len(names) > 8:
         names = names[:8] + ["..."]
     return ", ".join(names)
+
+
+@lru_cache(maxsize=None)
+def _terminal_named(text: str) -> str | None:
+    return next((t.name for t in grammar().terminals if t.pattern.value == text), None)
 
 
 def _literal(term: str) -> str:
