@@ -23,7 +23,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow"
 
+# SPIN (Debian package `spin`) and gcc are needed for the twin runs
 bench: $(STAMP)
+	command -v spin >/dev/null || (apt-get update -qq && apt-get install -y -qq spin gcc)
+	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/run.py
 
 clean:

@@ -65,3 +65,20 @@ def test_promela_twin_matches_reference(family, tmp_path):
         assert res["states"] == models.reference_states(family, size), (family, size)
         counts.append(res["states"])
     assert counts == sorted(set(counts))
+
+
+def _fito_has_check() -> bool:
+    cmd = run.default_fito_command()
+    return subprocess.run([*cmd, "check", "--help"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _fito_has_check(), reason="fito check is not available yet")
+@pytest.mark.parametrize("family", models.FAMILIES)
+def test_fito_twin_matches_reference(family, tmp_path):
+    """fito's full exploration of the CSPm twin finds the same state count."""
+    for size in models.SIZES[family][:3]:
+        path = tmp_path / f"{family}_{size}.csp"
+        path.write_text(models.generate(family, size)[1])
+        res = run.run_fito_once(run.default_fito_command(), path)
+        assert res["status"] == "holds", (family, size, res)
+        assert res["stats"]["states"] == models.reference_states(family, size), (family, size)
