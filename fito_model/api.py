@@ -12,7 +12,6 @@ from .checks.outcome import Outcome
 from .checks.runner import Model, check_assertion
 from .diagnostics import Diagnostic, FitoError
 from .semantics.resolve import check_program
-from .semantics.sorts import check_sorts
 from .source import SourceFile
 from .syntax import ast, load
 from .syntax.loader import Program
@@ -75,9 +74,6 @@ def load_checked(path: str) -> Program:
     """Load and resolve one file; raises FitoError with every diagnostic."""
     program = load(path)
     check_program(program)
-    category = check_sorts(program.decls)
-    if category:
-        raise FitoError(category)
     return program
 
 

@@ -35,9 +35,12 @@ class Budget:
 
 
 class BoundReached(Exception):
-    def __init__(self, bound: str, detail: str):
+    """A bound stopped compilation; `states`/`transitions` say how far it got (None if unknown)."""
+
+    def __init__(self, bound: str, detail: str, states: int | None = None, transitions: int | None = None):
         super().__init__(f"{bound}: {detail}")
         self.bound, self.detail = bound, detail
+        self.states, self.transitions = states, transitions
 
 
 def peak_memory() -> int:

@@ -1,9 +1,9 @@
 """Run one assertion: compile its processes to Networks, pick the check, shape the Outcome."""
 from __future__ import annotations
 
-from ..bounds import BoundReached, Bounds, Budget
+from ..bounds import BoundReached, Bounds, Budget, peak_memory
 from ..explore.bfs import bfs
-from ..explore.result import Exploration
+from ..explore.result import Exploration, Stats
 from ..lts.compile import compile_network
 from ..lts.network import Network
 from ..semantics.evaluate import EvalError, Evaluator
@@ -41,7 +41,10 @@ def check_assertion(model: Model, a: ast.Assertion, bounds: Bounds) -> Outcome:
     try:
         outcome = _dispatch(model, a, budget)
     except BoundReached as b:
-        outcome = Outcome("incomplete", f"stopped by --{b.bound} {b.detail}; {HINT}", bound=b.bound)
+        stats = None
+        if b.states is not None:  # how far compilation got before the bound
+            stats = Stats(b.states, b.transitions or 0, 0, budget.elapsed(), peak_memory(), 0.0)
+        outcome = Outcome("incomplete", f"stopped by --{b.bound}: {b.detail}; {HINT}", stats, bound=b.bound)
     except EvalError as e:
         where = f" (line {e.span.line})" if e.span else ""
         outcome = Outcome("error", f"{e.message}{where}")

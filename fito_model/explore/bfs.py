@@ -203,6 +203,20 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
         new_rows = np.concatenate(level_new_rows) if level_new_rows else frontier[:0]
         if not len(new_rows):
             break
+        # Bounds are tested after the frontier was checked, before its new successors are
+        # kept: every counted state has been checked, and "complete" is exact (a search that
+        # ends at the bound with no new state left is complete).
+        if budget.bounds.max_depth is not None and depth >= budget.bounds.max_depth:
+            bound = "max-depth"
+        elif n_states >= budget.bounds.max_states:
+            bound = "max-states"
+        else:
+            bound = budget.exceeded()
+        if bound:
+            status = "incomplete"
+            if visitor.record_edges:  # drop the edges into states that are not kept
+                edges = [(s[d < n_states], d[d < n_states], r[d < n_states]) for s, d, r in edges]
+            break
         offsets.append(n_states)
         n_states += len(new_rows)
         depth += 1
@@ -210,15 +224,6 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
         levels_parent.append(np.concatenate(level_new_parent))
         levels_rule.append(np.concatenate(level_new_rule))
         frontier = new_rows
-        if n_states >= budget.bounds.max_states:
-            status, bound = "incomplete", "max-states"
-        elif budget.bounds.max_depth is not None and depth >= budget.bounds.max_depth:
-            status, bound = "incomplete", "max-depth"
-        else:
-            bound = budget.exceeded()
-            status = "incomplete" if bound else status
-        if status == "incomplete":
-            break
 
     path = None
     if found is not None:

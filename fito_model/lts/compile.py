@@ -10,33 +10,48 @@ from collections import deque
 
 from ..bounds import BoundReached, Budget
 from ..semantics import process as P
+from ..semantics.evaluate import EvalError
 from ..semantics.events import TAU, TICK
 from ..semantics.operational import Semantics
 from .lts import LTS
 from .network import Network, Rule
 
 
+GROWS = ("this process grows without bound: its term nests deeper at every step (recursion on the left "
+         "of `;`, or a parallel operator inside a recursion); fito needs finite-state processes")
+
+
 def compile_leaf(sem: Semantics, root: P.Term, budget: Budget) -> LTS:
+    """Explore one sequential process's terms breadth-first into an LTS (state 0 is `root`).
+
+    Bounded by the smaller of --max-states and max_leaf_states, and by time and memory;
+    a term that nests deeper at every step (recursion on the left of `;`) is an EvalError.
+    """
+    limit = min(budget.bounds.max_leaf_states, budget.bounds.max_states)
     ids: dict[P.Term, int] = {root: 0}
     terms: list[P.Term] = [root]
     edges: list[tuple[int, int, int]] = []
     queue = deque([root])
-    while queue:
-        t = queue.popleft()
-        src = ids[t]
-        for e, s in sem.transitions(t):
-            tid = ids.get(s)
-            if tid is None:
-                tid = ids[s] = len(terms)
-                terms.append(s)
-                queue.append(s)
-                if len(terms) > budget.bounds.max_leaf_states:
-                    raise BoundReached("max-states", f"a sequential process has more than "
-                                       f"{budget.bounds.max_leaf_states:,} states (a parameter that grows "
-                                       "without limit?)")
-            edges.append((src, e, tid))
-        if len(terms) % 4096 == 0 and (bound := budget.exceeded()):
-            raise BoundReached(bound, "while compiling a sequential process")
+    expanded = 0
+    try:
+        while queue:
+            t = queue.popleft()
+            src = ids[t]
+            for e, s in sem.transitions(t):
+                tid = ids.get(s)
+                if tid is None:
+                    tid = ids[s] = len(terms)
+                    terms.append(s)
+                    queue.append(s)
+                    if len(terms) > limit:
+                        raise BoundReached("max-states", f"a sequential process has more than {limit:,} "
+                                           "states (a parameter that grows without limit?)", len(terms), len(edges))
+                edges.append((src, e, tid))
+            expanded += 1
+            if expanded % 1024 == 0 and (bound := budget.exceeded()):
+                raise BoundReached(bound, "while compiling a sequential process", len(terms), len(edges))
+    except RecursionError:  # from the transitions or the hash of a term nested thousands deep
+        raise EvalError(GROWS) from None
     omega = ids.get(P.OMEGA, -1)
     return LTS.from_edges(0, len(terms), edges, omega, tuple(terms))
 

@@ -105,6 +105,8 @@ class Evaluator:
         self._globals: dict[str, object] = {}
         self._in_progress: set[str] = set()
         self._field_sets: dict[tuple[str, int], tuple] = {}
+        self._field_types: dict[tuple[str, int], object] = {}
+        self._valid_events: set[int] = set()
         self._let_cache: dict[LetRef, object] = {}
         self._depth = 0
         if sys.getrecursionlimit() < RECURSION_LIMIT:
@@ -202,8 +204,7 @@ class Evaluator:
         key = (head, index)
         if key not in self._field_sets:
             exprs = self.channels.get(head) if head in self.channels else self.ctors[head]
-            s = self.type_value(exprs[index], {})
-            self._field_sets[key] = tuple(self.enumerate(s, exprs[index].span))
+            self._field_sets[key] = tuple(self.enumerate(self.field_type(head, index), exprs[index].span))
         return self._field_sets[key]
 
     def type_value(self, e: ast.Expr, env: dict):
@@ -234,12 +235,32 @@ class Evaluator:
 
     def event_ids(self, events, span=None) -> frozenset:
         """A set of events (values) as a frozenset of interned ids."""
-        ids = set()
-        for e in self.enumerate(events, span):
-            if not isinstance(e, Dot) or e.head not in self.channels or not e.complete:
-                raise EvalError(f"{show(e)} is not an event", span)
-            ids.add(self.events.intern(e))
-        return frozenset(ids)
+        return frozenset(self.event_id(e, span) for e in self.enumerate(events, span))
+
+    def event_id(self, e, span=None, what: str = "is not an event") -> int:
+        """Intern a complete event after checking each field is in its channel's declared type
+        (FDR refuses `c.5` when `channel c : {0..2}`; so does fito)."""
+        eid = self.events.id_of(e) if isinstance(e, Dot) else None
+        if eid is not None and eid in self._valid_events:
+            return eid
+        if not isinstance(e, Dot) or e.head not in self.channels or not e.complete:
+            raise EvalError(f"{show(e)} {what}", span)
+        for i, f in enumerate(e.fields):
+            allowed = self.field_type(e.head, i)
+            if f not in allowed:
+                raise EvalError(f"{show(e)} is not an event of channel {e.head}: field {i + 1} is {show(f)}, "
+                                f"which is not in the channel's type {_show_set(allowed)}", span)
+        eid = self.events.intern(e)
+        self._valid_events.add(eid)
+        return eid
+
+    def field_type(self, head: str, index: int):
+        """The declared set of values of one field of a channel or constructor (maybe infinite)."""
+        key = (head, index)
+        if key not in self._field_types:
+            exprs = self.channels.get(head) if head in self.channels else self.ctors[head]
+            self._field_types[key] = self.type_value(exprs[index], {})
+        return self._field_types[key]
 
     def enumerate(self, s, span=None) -> list:
         if isinstance(s, Infinite):
@@ -672,14 +693,15 @@ class Evaluator:
         for b in (self.qualify(e.qualifiers, env) if e.qualifiers else [env]):
             for pair in e.pairs:
                 old, new = self.eval(pair.old, b), self.eval(pair.new, b)
-                olds = self.completions(old) if isinstance(old, Dot) else []
-                for o in olds:  # c <- d renames every c.x to d.x
+                if not isinstance(old, Dot) or old.head not in self.channels:
+                    raise EvalError(f"renaming {show(old)}: not a channel or event", pair.old.span)
+                for o in self.completions(old):  # c <- d renames every c.x to d.x
                     n = new
                     for f in o.fields[len(old.fields):]:
                         n = self.dot(n, f, pair.new.span)
                     if not isinstance(n, Dot) or not n.complete:
                         raise EvalError(f"renaming {show(o)} to {show(n)}: not an event", pair.span)
-                    pairs.add((self.events.intern(o), self.events.intern(n)))
+                    pairs.add((self.event_id(o, pair.span), self.event_id(n, pair.span)))
         return P.Rename(self.proc(e.process, env), tuple(sorted(pairs)))
 
     def replicated(self, e: ast.Replicated, env) -> P.Term:
@@ -756,6 +778,12 @@ def _int(v, span) -> int:
     if isinstance(v, bool) or not isinstance(v, int):
         raise EvalError(f"expected an integer, got {show(v)}", span)
     return v
+
+
+def _show_set(s) -> str:
+    if isinstance(s, Infinite):
+        return s.name
+    return show(s) if len(s) <= 8 else show(frozenset(sorted_values(s)[:8]))[:-1] + ", ...}"
 
 
 def _suffix(partial: Dot, full: Dot) -> list:

@@ -10,7 +10,7 @@ from ..syntax import ast
 from . import process as P
 from .evaluate import EvalError, Evaluator, _hide, external_choice
 from .events import TAU, TICK
-from .values import Dot, show
+from .values import REST, Dot, show
 
 
 class Semantics:
@@ -126,7 +126,7 @@ class Semantics:
                 raise EvalError(f"{show(event)} is not a complete event "
                                 "(a field is missing, or this is not a channel)", node.base.span)
             body = self.ev.proc(node.body, bound)
-            out.append((self.ev.events.intern(event), body))
+            out.append((self.ev.event_id(event, node.base.span), body))
         return out
 
     def _fields(self, value, fields, env, node):
@@ -157,6 +157,18 @@ class Semantics:
         if not parts:
             yield from self._fields(value, rest, env, node)
             return
+        p = parts[0]
+        binds_all = isinstance(p, ast.PWild) or (isinstance(p, ast.PVar) and p.name not in self.ev.ctors
+                                                 and p.name not in self.ev.channels)
+        if not rest and len(parts) == 1 and f.restriction is None and binds_all:
+            left = value.arity - len(value.fields)
+            if left > 1 and not (value.fields and isinstance(value.fields[-1], Dot) and not value.fields[-1].complete):
+                # the last `?x` of a prefix takes every remaining field, as FDR does: x = a.b
+                for full in self.ev.completions(value):
+                    tail = full.fields[len(value.fields):]
+                    bound = self.ev.match(parts[0], Dot(REST, tail, len(tail)), env)
+                    yield from self._fields(full, rest, bound, node)
+                return
         try:
             candidates = self.ev.next_field_values(value)
         except (IndexError, KeyError):

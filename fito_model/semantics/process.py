@@ -6,7 +6,7 @@ Event sets are frozensets of interned event ids.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Code:
@@ -31,33 +31,55 @@ class Term:
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+def term(cls):
+    """A frozen dataclass that caches its hash: terms can nest thousands deep (a recursion
+    under `;` deepens at every step), and hashing them recursively at every memo lookup
+    would cost time in the depth and, eventually, Python's stack."""
+    own = dict(cls.__dict__.get("__annotations__", {}))
+    own["_hash"] = "int | None"
+    cls.__annotations__ = own
+    cls._hash = field(default=None, init=False, compare=False, repr=False)
+    cls = dataclass(frozen=True, slots=True)(cls)
+    structural = cls.__hash__
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if h is None:
+            h = structural(self)
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    cls.__hash__ = __hash__
+    return cls
+
+
+@term
 class Stop(Term):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Skip(Term):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Omega(Term):
     """Successful termination has happened."""
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Div(Term):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class PrefixT(Term):
     code: Code
     env: tuple  # ((name, value), ...) restricted to the prefix's free locals
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Delayed(Term):
     """An expression not yet started (the right side of `;`)."""
 
@@ -65,23 +87,23 @@ class Delayed(Term):
     env: tuple
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class ExtChoice(Term):
     items: tuple
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class IntChoice(Term):
     items: tuple
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class SeqComp(Term):
     left: Term
     right: Term
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Par(Term):
     """`[| sync |]`; with alphabets (`[A || B]`) each side is also confined to its own."""
 
@@ -92,41 +114,41 @@ class Par(Term):
     right_alpha: frozenset | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Hide(Term):
     process: Term
     hidden: frozenset
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Rename(Term):
     process: Term
     mapping: tuple  # sorted ((old_id, new_id), ...)
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Interrupt(Term):
     left: Term
     right: Term
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Timeout(Term):
     left: Term
     right: Term
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Run(Term):
     events: frozenset
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class Chaos(Term):
     events: frozenset
 
 
-@dataclass(frozen=True, slots=True)
+@term
 class ChaosOffer(Term):
     """CHAOS(A) after it chose to offer A (it may still refuse nothing of A)."""
 

@@ -121,6 +121,7 @@ def _recursion_headroom(limit: int = 10_000):
 BUILTIN, CHANNEL, DATATYPE, CONSTRUCTOR, NAMETYPE, FUNCTION, CONSTANT, LOCAL = (
     "built-in", "channel", "datatype", "constructor", "nametype", "function", "constant", "local")
 
+
 class _Entry:
     """A name's meaning; the type of a declaration is computed on first use, once."""
 
@@ -195,7 +196,6 @@ class _Checker:
         self._line_starts: dict[str, list[int]] = {}
         self.builtins = _Scope(None, {n: _Entry(n, BUILTIN, None, type_=t) for n, t in T.BUILTINS.items()})
         self.top = self.builtins.child()
-        self._groups: dict[str, _Group] = {}
         self._channel_fields: dict[int, tuple[T.Type, ...] | None] = {}
         self._fields_memo: dict[str, tuple[T.Type, ...] | None] = {}
         self._infinite_memo: dict[str, bool] = {}
@@ -387,15 +387,17 @@ class _Checker:
         arity = None if decl.params is None else len(decl.params)
         span = self._head_span(decl.span, decl.name)
         if prev is not None and prev.name == decl.name:
-            if arity is None or prev.arity is None:
-                self.err("FITO202", f"{decl.name} is defined twice", span,
-                         Note("first defined here", self._head_span(prev.clauses[0].span, decl.name)))
-            elif arity != prev.arity:
-                self.err("FITO202", f"this clause of {decl.name} has {arity} parameter(s) but the first "
-                         f"has {prev.arity}: all clauses of a function take the same number", span,
-                         Note("first clause", self._head_span(prev.clauses[0].span, decl.name)))
-            else:
+            first = Note("first defined here", self._head_span(prev.clauses[0].span, decl.name))
+            if arity == prev.arity and arity is not None:
                 prev.clauses.append(decl)
+                return prev
+            if arity is None or prev.arity is None:
+                self.err("FITO202", f"{decl.name} is defined twice", span, first)
+            else:
+                self.err("FITO202", f"this clause of {decl.name} has {arity} parameter(s) but the first "
+                         f"has {prev.arity}: all clauses of a function take the same number", span, first)
+            rejected = _Group(decl.name, arity, [decl])  # still checked, for the errors inside it
+            self._duplicates.append(_Entry(decl.name, LOCAL, span, compute=lambda: self._group_type(rejected, scope)))
             return prev
         group = _Group(decl.name, arity, [decl])
         kind = CONSTANT if arity is None else FUNCTION
@@ -491,9 +493,9 @@ class _Checker:
             return (TTuple(tuple(items)),)
         t = self.infer(e, scope)
         if isinstance(t, TSet):
-            if t.elem is ANY or isinstance(t.elem, T.TVar):
-                return None
-            return t.elem.parts if isinstance(t.elem, TDotted) else (t.elem,)
+            return _set_fields((t,))
+        if isinstance(t, TDotted) and all(isinstance(p, TSet) for p in t.parts):  # `S = A.B` used as a type
+            return _set_fields(t.parts)
         if t is not ANY:
             self.err(T.mismatch_code(TSet(ANY), t), f"a type in a declaration must be a set of values, "
                      f"but this is {describe(t)}", e.span)
@@ -623,7 +625,8 @@ class _Checker:
 
     def _events_comp(self, e: ast.EventsComp, scope: _Scope) -> T.Type:
         inner = self.qualifiers(e.qualifiers, scope, seq=False)
-        return TSet(self._closure_item(self.infer(e.element, inner), e.element.span, None))
+        t = self.infer(e.element, inner)
+        return TSet(self._closure_item(ANY if self._overflowed(e.element) else t, e.element.span, None))
 
     def _closure_item(self, t: T.Type, span: Span | None, acc: T.Type | None) -> T.Type:
         """`{| x |}`: every completion of a channel, event or constructor prefix."""
@@ -927,7 +930,8 @@ class _Checker:
         self.bind_pattern(p, t, binds, scope)
         for name, entry in binds.items():
             if name in seen:
-                self.err("FITO202", f"{name} is bound twice here", entry.span, Note("first bound here", seen[name].span))
+                self.err("FITO202", f"{name} is bound twice here", entry.span,
+                         Note("first bound here", seen[name].span))
             seen[name] = entry
         return binds
 
@@ -1006,7 +1010,8 @@ class _Checker:
             if literal is not None:
                 self._pattern_fits(literal.type(), t, p)
             elif p.name in binds:
-                self.err("FITO202", f"{p.name} is bound twice here", p.span, Note("first bound here", binds[p.name].span))
+                self.err("FITO202", f"{p.name} is bound twice here", p.span,
+                         Note("first bound here", binds[p.name].span))
             else:
                 binds[p.name] = _Entry(p.name, LOCAL, p.span, type_=t)
             return
@@ -1050,7 +1055,7 @@ class _Checker:
             rest = list(t.parts)
         elif t in (INT, BOOL, PROC, T.CHAR) or isinstance(t, (TTuple, TSet, TSeq)):
             self._pattern_fits(TDotted((ANY,) * len(p.parts)), t, p)
-        self._match_fields(p.parts, rest, True, binds, scope, "the value has fewer fields", "FITO205")
+        self._match_fields(p.parts, rest, True, binds, scope, f"the value is {t}", "FITO205")
 
     def _pattern_fits(self, pattern_type: T.Type, t: T.Type, p: ast.Pattern) -> bool:
         """Report a pattern that cannot match a value of type `t`; True if it was reported."""
@@ -1193,6 +1198,16 @@ class _Checker:
                 placed[pl.component] = pl
             if self.top.lookup(pl.domain) is None:
                 self._undefined(pl.domain, self._word_span(pl.span, pl.domain, "in"), self.top)
+
+
+def _set_fields(sets) -> tuple[T.Type, ...] | None:
+    """The fields described by a product of sets; None when an element type is unknown."""
+    out: list[T.Type] = []
+    for st in sets:
+        if st.elem is ANY or isinstance(st.elem, T.TVar):
+            return None
+        out.extend(st.elem.parts if isinstance(st.elem, TDotted) else (st.elem,))
+    return tuple(out)
 
 
 def _word(name: str) -> str:

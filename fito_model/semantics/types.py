@@ -232,7 +232,7 @@ def mismatch_code(expected: Type, actual: Type) -> str:
 
 
 def describe(t: Type) -> str:
-    """A type for messages: `a set of Int`, `a process`..."""
+    """A type for messages: `a set {Int}`, `a process`..."""
     if isinstance(t, TSet):
         return "a set" if _unknown(t.elem) else f"a set {t}"
     if isinstance(t, TSeq):

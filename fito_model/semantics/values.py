@@ -21,6 +21,9 @@ class Seq:
         return len(self.items)
 
 
+REST = ""  # the head of a headless dotted value: the fields `?x` took from the end of an event
+
+
 @dataclass(frozen=True)
 class Dot:
     """A channel or constructor applied to fields. `arity` is how many it takes."""
@@ -36,6 +39,11 @@ class Dot:
 
     def extend(self, value) -> "Dot":
         """Append one more dotted field, filling an incomplete last field first (c.Data.0)."""
+        if isinstance(value, Dot) and value.head == REST:
+            out = self
+            for f in value.fields:
+                out = out.extend(f)
+            return out
         if self.fields and isinstance(self.fields[-1], Dot) and not self.fields[-1].complete:
             return Dot(self.head, self.fields[:-1] + (self.fields[-1].extend(value),), self.arity)
         if len(self.fields) >= self.arity:
@@ -79,5 +87,5 @@ def show(v) -> str:
     if isinstance(v, frozenset):
         return "{" + ", ".join(show(x) for x in sorted_values(v)) + "}"
     if isinstance(v, Dot):
-        return ".".join([v.head] + [show(f) for f in v.fields])
+        return ".".join(([v.head] if v.head != REST else []) + [show(f) for f in v.fields])
     return str(v)

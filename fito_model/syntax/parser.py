@@ -79,8 +79,11 @@ class SequenceBrackets:
     def process(self, stream):
         open_seqs = [0]  # sequences open at each bracket level
         previous: Token | None = None
+        before: Token | None = None
         for tok in stream:
-            if tok.type == "LESSTHAN" and not self._ends_operand(previous):
+            # `:[knows^2 <...>]`: the depth is not an operand that `<` could compare
+            ends_operand = self._ends_operand(previous) and not (before is not None and before.type == "KNOWS")
+            if tok.type == "LESSTHAN" and not ends_operand:
                 open_seqs[-1] += 1
                 tok = Token.new_borrow_pos("_OPEN_SEQ", tok.value, tok)
             elif tok.type == "MORETHAN" and open_seqs[-1]:
@@ -90,7 +93,7 @@ class SequenceBrackets:
                 open_seqs.append(0)
             elif tok.value in self.CLOSERS and len(open_seqs) > 1:
                 open_seqs.pop()
-            previous = tok
+            previous, before = tok, previous
             yield tok
 
     def _ends_operand(self, tok: Token | None) -> bool:

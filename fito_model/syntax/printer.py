@@ -17,6 +17,8 @@ Output is one declaration per line (an optimizer block takes several).
 """
 from __future__ import annotations
 
+import re
+
 from . import ast
 
 __all__ = ["print_module", "print_decl", "print_expr", "print_pattern"]
@@ -136,12 +138,12 @@ def _decl(d: ast.Decl, seq: bool) -> str:
         case ast.Print(value=value):
             return f"print {top(value)}"
         case ast.Refinement(negated=neg, spec=spec, model=model, impl=impl):
-            return f"{_assert(neg)} {top(spec)} [{model}= {top(impl)}"
+            return f"{_assert(neg)} {_asserted(spec)} [{model}= {top(impl)}"
         case ast.PropertyAssertion(negated=neg, process=proc, property=prop):
-            return f"{_assert(neg)} {top(proc)} :[{_property(prop)}]"
+            return f"{_assert(neg)} {_asserted(proc)} :[{_property(prop)}]"
         case ast.HasTrace(negated=neg, process=proc, model=model, trace=trace):
             m = f" [{model}]" if model is not None else ""
-            return f"{_assert(neg)} {top(proc)} :[has trace{m}]: {top(trace)}"
+            return f"{_assert(neg)} {_asserted(proc)} :[has trace{m}]: {top(trace)}"
         case ast.Domains(value=value):
             return f"domains {top(value)}"
         case ast.Observe(bindings=bindings):
@@ -157,6 +159,12 @@ def _decl(d: ast.Decl, seq: bool) -> str:
 
 def _assert(negated: bool) -> str:
     return "assert not" if negated else "assert"
+
+
+def _asserted(e: ast.Expr) -> str:
+    """The first expression of an assertion: `assert not x ...` would read as `assert not`."""
+    text = _expr(e, EXPR, False, False)
+    return _cat("(", text, ")") if re.match(r"not\b", text) else text
 
 
 def _property(p: ast.Property) -> str:
