@@ -58,9 +58,6 @@ class _Run:
         out = []
         for step, (e, i) in zip(steps, pairs_path[1:]):
             m = prod.mon[i]
-            rule = self.network.rules[int(graph.rule[e])]
-            if rule.result != rule.observed:   # a hidden role event: show what it was
-                step = dataclasses.replace(step, event=f"τ ({self.network.event_name(rule.observed)})")
             out.append(dataclasses.replace(step, observed=() if isinstance(m, Bad) else self.monitor.observed(m)))
         return out
 
@@ -76,8 +73,14 @@ def check_safety(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
         return run.incomplete()
     prod = run.explore()
     if prod.target is None:
+        judges = type(run.monitor).judged is not Monitor.judged
+        if judges and prod.judged == 0:
+            return Outcome("holds", f":[{a.property.kind}] holds vacuously: no reachable run completes a "
+                           "recovery (a crash followed by a restore of every domain)", run.stats(prod),
+                           details=(("recoveries judged", "0 (vacuous)"),))
+        extra = f"; {prod.judged:,} recovery completions judged" if judges else ""
         return Outcome("holds", f"every reachable run satisfies :[{a.property.kind}] "
-                       f"({run.system.stats.states:,} system states)", run.stats(prod))
+                       f"({run.system.stats.states:,} system states{extra})", run.stats(prod))
     bad: Bad = prod.mon[prod.target]
     steps = run.steps(prod, prod.path_to(prod.target))
     return Outcome("violated", bad.message, run.stats(prod), tuple(steps), details=bad.details)

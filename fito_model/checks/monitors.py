@@ -37,6 +37,10 @@ class Monitor:
     def observed(self, state) -> tuple[tuple[str, str], ...]:
         return ()
 
+    def judged(self, before, after) -> bool:
+        """Did this step complete something the property judges (a recovery)? For vacuity reports."""
+        return False
+
     # helpers shared by the epoch monitors
     def dom(self, v) -> int | None:
         try:
@@ -61,7 +65,8 @@ def _record(msgs: tuple, key: tuple, value) -> tuple:
 
 
 class LiveVector(Monitor):
-    """The live epoch vector L: the last advance (or restore) of each domain."""
+    """The live epoch vector L: the last advance or restore of each domain; a crash loses it
+    (unknown until the domain is restored or advances again, and never converged meanwhile)."""
 
     roles_needed = ("advance",)
 
@@ -71,6 +76,8 @@ class LiveVector(Monitor):
     def step(self, state, role, fields):
         if role in ("advance", "restore") and (d := self.dom(fields[0])) is not None:
             return _set(state, d, self.ep(fields[1]))
+        if role == "crash":
+            return (None,) * self.k
         return state
 
     def observed(self, state):
@@ -101,6 +108,9 @@ class UniformRecovery(Monitor):
                            (("recovered", self.vec(rec)),))
             return (live, None)
         return state
+
+    def judged(self, before, after):
+        return before[1] is not None and not isinstance(after, Bad) and after[1] is None
 
     def observed(self, state):
         live, rec = state
@@ -142,6 +152,9 @@ class AtomicSnapshot(Monitor):
                            (("recovered", self.vec(rec)), ("live vectors of the instants compared", instants)))
             return (live, frozenset({live}), None)
         return state
+
+    def judged(self, before, after):
+        return before[2] is not None and not isinstance(after, Bad) and after[2] is None
 
     def observed(self, state):
         live, _, rec = state
@@ -212,6 +225,9 @@ class ConsistentRecovery(Monitor):
                                f"{show(eps[at[i]])}, later than the recovered {show(eps[rec[i]])}",
                                (("recovered", self.vec(rec)), (f"known to {show(doms[d])}", self.vec(at))))
         return None
+
+    def judged(self, before, after):
+        return before[3] is not None and not isinstance(after, Bad) and after[3] is None
 
     def observed(self, state):
         know, _, _, rec, _ = state

@@ -26,6 +26,7 @@ class Product:
     parent: list[tuple[int, int]]  # (parent pair, system edge) ; (-1, -1) for the initial pair
     edges: list[tuple[int, int, int]] | None  # (pair, pair, system edge)
     target: int | None   # the first pair the search stopped at, if any
+    judged: int = 0      # transitions on which the monitor judged something (e.g. completed a recovery)
 
     def path_to(self, i: int) -> list[tuple[int, int]]:
         """[(system edge or -1, pair)] from the initial pair to pair i."""
@@ -65,6 +66,8 @@ def explore(graph: StateGraph, results: np.ndarray, roles: Roles, monitor: Monit
         s, m = prod.sys[p], prod.mon[p]
         for e in out_edges[s]:
             m2 = step(m, events[e])
+            if m2 is not m and monitor.judged(m, m2):
+                prod.judged += 1
             key = (dst[e], m2)
             q = index.get(key)
             if q is None:

@@ -19,15 +19,27 @@ class Describer:
 
     def steps(self, path: list[tuple[int, tuple[int, ...]]]) -> list[Step]:
         out = []
-        for (_, before), (rule_index, _) in zip(path, path[1:]):
+        for (_, before), (rule_index, after) in zip(path, path[1:]):
             rule = self.network.rules[rule_index]
-            origins = tuple(self.origin(self.network.components[c].terms[before[c]], e)
-                            for c, e in rule.participants)
+            origins = []
+            for c, e in rule.participants:
+                terms = self.network.components[c].terms
+                for mover in self.movers(terms[before[c]], terms[after[c]], e):
+                    for t in self._offering_all(mover, e) or [mover]:
+                        origins.append(self.origin(t, e))
             value = self.network.events.values[rule.result]
             channel = value.head if value is not None else None
             args = tuple(show(f) for f in value.fields) if value is not None else ()
-            out.append(Step(event_label(self.network, rule.result), channel, args, origins))
+            label = event_label(self.network, rule.result)
+            if rule.observed != rule.result:  # hidden: say what it was
+                label = f"τ ({self.network.event_name(rule.observed)})"
+            out.append(Step(label, channel, args, tuple(dict.fromkeys(origins))))
         return out
+
+    def movers(self, before: P.Term, after: P.Term, event: int) -> list[P.Term]:
+        """The sub-processes that took part in a step: where the term before and after differ."""
+        found = _changed(before, after)
+        return found or [before]
 
     def origin(self, term: P.Term, event: int) -> Origin:
         """The prefix inside `term` that offers `event` (else the term's first prefix)."""
@@ -44,6 +56,20 @@ class Describer:
         return Origin(name, s.path, s.line, ", ".join(f"{k}={show(v)}" for k, v in env
                                                        if not isinstance(v, P.Term)))
 
+    def _offering_all(self, term: P.Term, event: int) -> list[P.Term]:
+        """Every prefix that takes part in `event` inside `term`: both sides of a synchronisation."""
+        if isinstance(term, P.PrefixT):
+            return [term] if any(e == event for e, _ in self.semantics.transitions(term)) else []
+        if isinstance(term, P.Par):
+            left, right = self._offering_all(term.left, event), self._offering_all(term.right, event)
+            if event == TICK or event in term.sync:
+                return left + right if left and right else []
+            return left or right
+        for child in _children(term):
+            found = self._offering_all(child, event)
+            if found:
+                return found
+        return []
 
     def _offering(self, term: P.Term, event: int):
         if isinstance(term, P.PrefixT):
@@ -53,6 +79,24 @@ class Describer:
             if found is not None:
                 return found
         return None
+
+
+def _changed(before: P.Term, after: P.Term) -> list[P.Term]:
+    """Maximal sub-terms of `before` that the step replaced, matching the structure of both terms."""
+    if before == after:
+        return []
+    same_shape = type(before) is type(after) and isinstance(before, (P.Par, P.Hide, P.Rename, P.SeqComp,
+                                                                          P.Interrupt, P.Timeout, P.ExtChoice))
+    if same_shape and isinstance(before, P.ExtChoice):
+        same_shape = len(before.items) == len(after.items)
+    if not same_shape:
+        return [before]
+    if isinstance(before, (P.Hide, P.Rename)):
+        return _changed(before.process, after.process) or [before]
+    pairs = zip(before.items, after.items) if isinstance(before, P.ExtChoice) else \
+        ((before.left, after.left), (before.right, after.right))
+    out = [t for b, a in pairs for t in _changed(b, a)]
+    return out or [before]
 
 
 def term_env(term: P.Term) -> tuple:

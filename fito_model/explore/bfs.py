@@ -45,6 +45,29 @@ def build_table(lts, event: int) -> Table:
     return Table(counts, starts, tg, first)
 
 
+@dataclass(frozen=True)
+class SoloGroup:
+    """Every rule in which one component `c` moves alone, as one table: local state ->
+    (targets, rule ids). Expanding a component's solo moves is then one gather, not one per rule."""
+
+    component: int
+    counts: np.ndarray
+    starts: np.ndarray
+    targets: np.ndarray
+    rules: np.ndarray
+
+
+def build_group(c: int, lts, rules_by_event: dict[int, list[int]]) -> SoloGroup:
+    src = np.repeat(np.arange(lts.n_states, dtype=np.int64), np.diff(lts.offsets))
+    rows = [(s, t, r) for s, e, t in zip(src.tolist(), lts.events.tolist(), lts.targets.tolist())
+            for r in rules_by_event.get(e, ())]
+    rows.sort(key=lambda x: (x[0], x[2], x[1]))
+    srcs = np.array([x[0] for x in rows], dtype=np.int64)
+    counts = np.bincount(srcs, minlength=lts.n_states).astype(np.int64)
+    return SoloGroup(c, counts, np.cumsum(counts) - counts, np.array([x[1] for x in rows], dtype=np.int64),
+                     np.array([x[2] for x in rows], dtype=np.int64))
+
+
 class Visitor:
     """A check run on every expanded chunk of states; returns a mask of violating states."""
 
@@ -64,7 +87,8 @@ class Visitor:
 class Compiled:
     network: Network
     layout: Layout
-    rules: list[list[tuple[int, Table]]]
+    rules: list[list[tuple[int, Table]]]   # per rule; empty for solo rules (they are in `groups`)
+    groups: list[SoloGroup]
     results: np.ndarray
     event_columns: dict[int, int] = field(default_factory=dict)
 
@@ -77,8 +101,14 @@ class Compiled:
         layout = Layout.for_sizes([c.n_states for c in network.components])
         cache: dict[tuple[int, int], Table] = {}
         rules = []
-        for r in network.rules:
+        solo: dict[int, dict[int, list[int]]] = {}
+        for ri, r in enumerate(network.rules):
             parts = []
+            if len(r.participants) == 1:
+                c, e = r.participants[0]
+                solo.setdefault(c, {}).setdefault(e, []).append(ri)
+                rules.append(parts)
+                continue
             for c, e in r.participants:
                 if (c, e) not in cache:
                     cache[(c, e)] = build_table(network.components[c], e)
@@ -86,9 +116,10 @@ class Compiled:
             # most selective participant first: fewer rows carried through the splices
             parts.sort(key=lambda p: float((p[1].counts > 0).mean()))
             rules.append(parts)
+        groups = [build_group(c, network.components[c], solo[c]) for c in sorted(solo)]
         results = np.array([r.result for r in network.rules], dtype=np.int64)
         columns = sorted({r.result for r in network.rules})  # τ (0) first when present
-        return Compiled(network, layout, rules, results, {e: i for i, e in enumerate(columns)})
+        return Compiled(network, layout, rules, groups, results, {e: i for i, e in enumerate(columns)})
 
 
 def expand(comp: Compiled, rows: np.ndarray, want_events: bool):
@@ -98,7 +129,28 @@ def expand(comp: Compiled, rows: np.ndarray, want_events: bool):
     events = np.zeros((n, len(comp.event_columns)), dtype=bool) if want_events else None
     out_rows, out_parent, out_rule = [], [], []
     layout = comp.layout
+    if events is not None:
+        column_of_rule = np.array([comp.event_columns[int(e)] for e in comp.results], dtype=np.int64)
+    for g in comp.groups:
+        loc = layout.get(rows, g.component)
+        cnt = g.counts[loc]
+        total = int(cnt.sum())
+        if total == 0:
+            continue
+        rep = np.repeat(np.arange(n), cnt)
+        pos = g.starts[loc][rep] + (np.arange(total) - (np.cumsum(cnt) - cnt)[rep])
+        cur = rows[rep]
+        layout.set(cur, g.component, g.targets[pos])
+        rule = g.rules[pos]
+        enabled[rep] = True
+        if events is not None:
+            events[rep, column_of_rule[rule]] = True
+        out_rows.append(cur)
+        out_parent.append(rep)
+        out_rule.append(rule.astype(comp.rule_dtype))
     for ri, parts in enumerate(comp.rules):
+        if not parts:
+            continue
         idx = np.arange(n)
         cur = rows
         copied = False

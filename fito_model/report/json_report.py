@@ -9,7 +9,7 @@ from ..checks.outcome import Outcome
 
 
 def outcome_json(o: Outcome) -> dict:
-    out: dict = {"status": o.status, "message": o.message}
+    out: dict = {"status": o.status, "message": o.message, "trace": None}  # trace: always present
     if o.trace is not None:
         out["trace"] = [
             {"step": i + 1, "event": s.event, "channel": s.channel, "args": list(s.args),

@@ -33,7 +33,7 @@ def render(result: CheckResult, color: bool = False, width: int = 110) -> str:
         if f.diagnostics:
             console.print(render_text(list(f.diagnostics), f.sources), markup=False)
         for a in f.assertions:
-            if a.outcome.status != "holds" or a.outcome.trace:
+            if a.outcome.status != "holds" or a.outcome.trace or a.outcome.details:
                 console.print()
                 console.print(f"{a.path}:{a.line}: {a.text}", markup=False, style="bold")
                 console.print(f"  {a.outcome.status}: {a.outcome.message}", markup=False)

@@ -171,3 +171,26 @@ def test_missing_role_is_an_error(tmp_path):
     body = "P = STOP\nassert P :[agreement]\n"
     o = run(tmp_path, body)["assert P :[agreement]"]
     assert o.status == "error" and "decide" in o.message
+
+
+def test_vacuous_recovery_check_says_so(tmp_path):
+    """A system that never completes a recovery holds, but the outcome says nothing was judged."""
+    body = "P = step.0.1 -> step.1.1 -> P\nassert P :[atomic snapshot]\nassert SYS :[atomic snapshot]\n" + COORDINATED
+    out = run(tmp_path, body)
+    vacuous = out["assert P :[atomic snapshot]"]
+    assert vacuous.status == "holds" and "vacuously" in vacuous.message
+    assert dict(vacuous.details)["recoveries judged"].startswith("0")
+    real = out["assert SYS :[atomic snapshot]"]
+    assert real.status == "holds" and "recovery completions judged" in real.message
+
+
+def test_trace_names_every_process_in_a_synchronised_step(tmp_path):
+    """Under an interrupt the system is one leaf; the trace still names each synchronising process."""
+    body = """
+T = step.0.1 -> T
+S(h) = step.0.1 -> S(h)
+SYS2 = (T [| {| step |} |] ([| {| step |} |] h : {0, 1} @ S(h))) /\\ (crash -> STOP)
+assert not SYS2 :[has trace]: <step.0.1>
+"""
+    o = run(tmp_path, body)["assert not SYS2 :[has trace]: <step.0.1>"]
+    assert [str(g) for g in o.trace[0].origins] == ["T (line 6)", "S[h=0] (line 7)", "S[h=1] (line 7)"]

@@ -1,8 +1,9 @@
 """Hypothesis strategies for small CSPm processes over the events a, b, c.
 
 Definitions N0..Nk are sequential (prefix, [], |~|, ;, hiding) and recurse only
-after a prefix, never on the left of `;` and never under a parallel operator,
-so every leaf is finite; parallel composition, interleaving and hiding sit at
+after a prefix, never on the left of `;`, under hiding or under a parallel
+operator, so every leaf is finite (recursion through hiding nested in a choice
+makes ever deeper terms, as it would for FDR); parallel composition, interleaving and hiding sit at
 the top. That still yields divergence, deadlock, termination and nondeterminism.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ def sequential(n_defs: int, depth: int, calls: bool = True) -> st.SearchStrategy
         st.tuples(sub, sub).map(lambda t: f"({t[0]} [] {t[1]})"),
         st.tuples(sub, sub).map(lambda t: f"({t[0]} |~| {t[1]})"),
         st.tuples(sequential(n_defs, depth - 1, calls=False), sub).map(lambda t: f"({t[0]} ; {t[1]})"),
-        st.tuples(sub, event_sets).map(lambda t: f"({t[0]} \\ {t[1]})"),
+        st.tuples(sequential(n_defs, depth - 1, calls=False), event_sets).map(lambda t: f"({t[0]} \\ {t[1]})"),
     )
 
 
