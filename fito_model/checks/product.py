@@ -50,8 +50,11 @@ def explore(graph: StateGraph, results: np.ndarray, roles: Roles, monitor: Monit
     def step(m, ev):
         key = (m, ev)
         if key not in memo:
-            c = roles.classify(ev)
-            memo[key] = m if c is None else monitor.step(m, c[0], c[1])
+            out = m
+            for role, fields in roles.classify(ev):
+                if not isinstance(out, Bad):
+                    out = monitor.step(out, role, fields)
+            memo[key] = out
         return memo[key]
 
     m0 = monitor.initial()

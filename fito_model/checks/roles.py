@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..semantics.evaluate import EvalError, Evaluator
-from ..semantics.values import Dot, show, sorted_values
+from ..semantics.values import Dot, show, sort_key, sorted_values
 from ..syntax import ast
 
 ROLE_ARITY = {"advance": 2, "persist": 2, "restore": 2, "decide": 2, "send": 2, "recv": 2, "crash": 0}
@@ -17,18 +17,18 @@ ROLE_ARITY = {"advance": 2, "persist": 2, "restore": 2, "decide": 2, "send": 2, 
 
 @dataclass
 class Roles:
-    channel_role: dict[str, str]     # channel name -> role
+    channel_roles: dict[str, tuple[str, ...]]   # channel name -> the roles it plays
     domains: tuple                   # sorted domain values
     epochs: tuple                    # sorted epoch values; the first is every domain's initial epoch
     evaluator: Evaluator
     _cache: dict
 
-    def classify(self, eid: int) -> tuple[str, tuple] | None:
-        """(role, fields) of an event, or None when no role observes it."""
+    def classify(self, eid: int) -> tuple[tuple[str, tuple], ...]:
+        """(role, fields) for each role the event plays (none for most events)."""
         if eid not in self._cache:
             value = self.evaluator.events.values[eid]
-            role = self.channel_role.get(value.head) if isinstance(value, Dot) else None
-            self._cache[eid] = (role, value.fields) if role else None
+            roles = self.channel_roles.get(value.head, ()) if isinstance(value, Dot) else ()
+            self._cache[eid] = tuple((r, value.fields) for r in roles)
         return self._cache[eid]
 
     @property
@@ -73,4 +73,14 @@ def roles_of(ev: Evaluator, needed: tuple[str, ...], span) -> Roles:
     else:
         domains = ()
     epochs = ev.field_set(key, 1) if key is not None and len(ev.channels[key]) >= 2 else ()
-    return Roles({c: r for r, c in binding.items()}, tuple(sorted_values(domains)), tuple(epochs), ev, {})
+    channel_roles: dict[str, tuple[str, ...]] = {}
+    for role, channel in binding.items():
+        channel_roles[channel] = channel_roles.get(channel, ()) + (role,)
+    return Roles(channel_roles, tuple(sorted_values(domains)), _declaration_order(ev, epochs), ev, {})
+
+
+def _declaration_order(ev: Evaluator, values) -> tuple:
+    """Epochs of a datatype (`Old | New`) are ordered as declared, not by name."""
+    ctors = list(ev.ctors)
+    return tuple(sorted(values, key=lambda v: (ctors.index(v.head), sort_key(v)) if isinstance(v, Dot)
+                        and v.head in ev.ctors else (-1, sort_key(v))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..lts.network import Network
 from ..semantics import process as P
 from ..semantics.events import TAU, TICK
-from ..semantics.values import show
+from ..semantics.values import Dot, Seq, show
 from ..syntax import ast
 from .outcome import Origin, Step
 
@@ -53,8 +53,7 @@ class Describer:
                      if sp.path == s.path and (sp.line, sp.column) <= (s.line, s.column)
                      and (s.end_line, s.end_column) <= (sp.end_line, sp.end_column)), "?")
         env = term_env(term)
-        return Origin(name, s.path, s.line, ", ".join(f"{k}={show(v)}" for k, v in env
-                                                       if not isinstance(v, P.Term)))
+        return Origin(name, s.path, s.line, ", ".join(f"{k}={show(v)}" for k, v in env if _is_data(v)))
 
     def _offering_all(self, term: P.Term, event: int) -> list[P.Term]:
         """Every prefix that takes part in `event` inside `term`: both sides of a synchronisation."""
@@ -97,6 +96,11 @@ def _changed(before: P.Term, after: P.Term) -> list[P.Term]:
         ((before.left, after.left), (before.right, after.right))
     out = [t for b, a in pairs for t in _changed(b, a)]
     return out or [before]
+
+
+def _is_data(v) -> bool:
+    """Values worth printing as a process's parameters (not processes or functions)."""
+    return isinstance(v, (bool, int, str, tuple, frozenset, Seq, Dot))
 
 
 def term_env(term: P.Term) -> tuple:

@@ -29,11 +29,16 @@ def render(result: CheckResult, color: bool = False, width: int = 110) -> str:
                           f"{st.states:,}" if st else "-", f"{st.seconds:.2f}" if st else "-")
     if table.row_count:
         console.print(table)
+    printed = table.row_count > 0
     for f in result.files:
         if f.diagnostics:
+            if printed:  # a blank line between blocks, as before each assertion's block
+                console.print()
             console.print(render_text(list(f.diagnostics), f.sources), markup=False)
+            printed = True
         for a in f.assertions:
             if a.outcome.status != "holds" or a.outcome.trace or a.outcome.details:
+                printed = True
                 console.print()
                 console.print(f"{a.path}:{a.line}: {a.text}", markup=False, style="bold")
                 console.print(f"  {a.outcome.status}: {a.outcome.message}", markup=False)
@@ -44,7 +49,8 @@ def render(result: CheckResult, color: bool = False, width: int = 110) -> str:
             counts[a.outcome.status] = counts.get(a.outcome.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no assertions"
     n_diag = sum(len(f.diagnostics) for f in result.files)
-    console.print(f"\n{summary}" + (f", {n_diag} input errors" if n_diag else ""), markup=False)
+    errors = f", {n_diag} input error{'s' if n_diag != 1 else ''}" if n_diag else ""
+    console.print(f"\n{summary}{errors}", markup=False)
     return buf.getvalue()
 
 

@@ -103,6 +103,7 @@ class Evaluator:
             elif isinstance(d, ast.Definition):
                 self.defs.setdefault(d.name, []).append(d)
         self._globals: dict[str, object] = {}
+        self._is_process: dict[str, bool] = {}
         self._in_progress: set[str] = set()
         self._field_sets: dict[tuple[str, int], tuple] = {}
         self._field_types: dict[tuple[str, int], object] = {}
@@ -337,7 +338,7 @@ class Evaluator:
                     v = self.dot(v, self.eval(p, env), p.span)
                 return v
             case ast.Apply(function=f, args=args):
-                return self.call(self.eval(f, env), [self.eval(a, env) for a in args], e.span)
+                return self.call(self.eval(f, env), [self.argument(a, env) for a in args], e.span)
             case ast.If(condition=c, then=t, orelse=o):
                 return self.eval(t if self.bool(c, env) else o, env)
             case ast.Let(decls=decls, body=body):
@@ -425,6 +426,38 @@ class Evaluator:
             return v.extend(x)
         except ValueError as exc:
             raise EvalError(str(exc), span) from None
+
+    def argument(self, a: ast.Expr, env: dict):
+        """Arguments are evaluated eagerly, except calls of process definitions: those are passed
+        unstarted, as FDR's lazy evaluation does, so `Q = T(Q)` and `P(n) = T(P(n))` are fine."""
+        head = a.function if isinstance(a, ast.Apply) else a
+        if isinstance(head, ast.Var) and head.name not in env and self.defines_process(head.name):
+            return P.Delayed(P.Code(a), _restrict(env, free_vars(a)))
+        return self.eval(a, env)
+
+    def defines_process(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """Does the user definition `name` produce a process? Decided from its syntax, memoised."""
+        if name not in self._is_process:
+            clauses = self.defs.get(name)
+            self._is_process[name] = bool(clauses) and name not in seen and all(
+                self._process_syntax(c.body, seen | {name}) for c in clauses)
+        return self._is_process[name]
+
+    def _process_syntax(self, e, seen) -> bool:
+        match e:
+            case ast.Prefix() | ast.Guard() | ast.ProcOp() | ast.GenParallel() | ast.AlphaParallel() | \
+                 ast.Hide() | ast.Rename() | ast.Replicated():
+                return True
+            case ast.Var(name=n):
+                return n in ("STOP", "SKIP", "DIV") or (n in self.defs and n not in seen
+                                                        and self.defines_process(n, seen))
+            case ast.Apply(function=ast.Var(name=n)):
+                return n in ("CHAOS", "RUN") or (n in self.defs and n not in seen and self.defines_process(n, seen))
+            case ast.If(then=t, orelse=o):
+                return self._process_syntax(t, seen) or self._process_syntax(o, seen)
+            case ast.Let(body=b):
+                return self._process_syntax(b, seen)
+        return False
 
     def int(self, e, env) -> int:
         return _int(self.eval(e, env), e.span)

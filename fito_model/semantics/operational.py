@@ -37,8 +37,8 @@ class Semantics:
                 return [(TAU, P.DIV)]
             case P.PrefixT():
                 return self.prefix(t)
-            case P.Delayed():
-                return [(TAU, self.ev.force(t))]
+            case P.Delayed():   # a process passed as an argument, started when it is first run
+                return self.transitions(self.ev.force(t))
             case P.ExtChoice(items=items):
                 out = []
                 for i, item in enumerate(items):

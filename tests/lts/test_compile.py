@@ -11,7 +11,7 @@ from fito_model.bounds import BoundReached, Bounds, Budget
 from fito_model.lts.compile import compile_leaf, compile_network
 from fito_model.lts.network import Network
 from fito_model.semantics import process as P
-from fito_model.semantics.evaluate import EvalError, Evaluator
+from fito_model.semantics.evaluate import Evaluator
 from fito_model.semantics.events import TAU, TICK
 from fito_model.semantics.operational import Semantics
 from fito_model.syntax import load_text, parse_expr

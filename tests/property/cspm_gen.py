@@ -38,10 +38,11 @@ def top(n_defs: int, depth: int) -> st.SearchStrategy[str]:
     if depth == 0:
         return base
     sub = top(n_defs, depth - 1)
+    sync = st.tuples(sub, event_sets, sub).map(lambda t: f"({t[0]} [| {t[1]} |] {t[2]})")
     return st.one_of(
         base,
         st.tuples(sub, sub).map(lambda t: f"({t[0]} ||| {t[1]})"),
-        st.tuples(sub, event_sets, sub).map(lambda t: f"({t[0]} [| {t[1]} |] {t[2]})"),
+        sync, sync,
         st.tuples(sub, event_sets).map(lambda t: f"({t[0]} \\ {t[1]})"),
     )
 
