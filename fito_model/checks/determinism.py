@@ -13,7 +13,7 @@ from ..bounds import Budget
 from ..semantics.events import TICK
 from ..syntax import ast
 from .graphs import cycle_through, path_of_edges
-from .normal_form import normalise
+from .normal_form import NO_ACCEPTANCE, normalise
 from .outcome import Outcome
 from .runner import Model
 from .traces import event_label
@@ -46,14 +46,17 @@ def deterministic(model: Model, expr: ast.Expr, model_name: str, budget: Budget)
             if not missing:
                 continue
             event = missing[0]
-            refusing = next(s for s in members.tolist() if x.acceptance_sets[x.acceptance[s]] == acc)
+            refusing = next(s for s in members.tolist()
+                            if x.acceptance[s] != NO_ACCEPTANCE and x.acceptance_sets[x.acceptance[s]] == acc)
             steps = describer.steps(path_of_edges(x.graph, x.run(trace, refusing)))
-            how = ("can terminate (✓) instead" if acc == {TICK} else f"is stable and offers only {names(acc)}")
+            how = ("can terminate (✓) instead" if acc == {TICK} else
+                   f"is stable and offers only {names(acc)}" if acc else "is stable and offers no event at all")
             label = event_label(net, event)
             return Outcome("violated", f"not deterministic: after the visible trace {visible(trace)} the process can "
                            f"perform {label}, and it can also refuse {label}", x.stats, tuple(steps),
                            details=(("event", label),
                                     ("accepted", f"a run with the visible trace {visible(trace)} performs {label}"),
                                     ("refused", f"this run reaches a state that {how}")))
-    return Outcome("holds", f"after every trace the process cannot refuse any event it can perform "
+    never = " and it never diverges" if model_name == "FD" else ""
+    return Outcome("holds", f"after every trace the process cannot refuse any event it can perform{never} "
                    f"({nf.n_nodes:,} normal-form nodes)", x.stats)

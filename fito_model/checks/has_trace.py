@@ -45,16 +45,12 @@ def has_trace(model: Model, expr: ast.Expr, trace_expr: ast.Expr, budget: Budget
             raise BoundReached("max-states", f"after {len(parent):,} states while following the trace")
         if len(parent) % 4096 == 0 and (bound := budget.exceeded()):
             raise BoundReached(bound, "while following the trace")
-    path = []
+    path = []   # [(rule, state)] back from `best`
     node = best
     while parent[node] is not None:
-        node, rule = parent[node][0], parent[node][1]
-        path.append(rule)
-    path.reverse()
-    states = [start[0]]
-    for rule in path:
-        states.append(next(t for r, _e, t in net.successors(states[-1]) if r == rule))
-    steps = tuple(model.describer(net).steps([(-1, states[0])] + list(zip(path, states[1:]))))
+        path.append((parent[node][1], node[0]))
+        node = parent[node][0]
+    steps = tuple(model.describer(net).steps([(-1, start[0])] + path[::-1]))
     shown = "<" + ", ".join(net.event_name(e) for e in trace) + ">"
     if best[1] == len(trace):
         return Outcome("holds", f"the process can perform the trace {shown}; this run does", trace=steps)

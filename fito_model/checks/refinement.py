@@ -33,7 +33,8 @@ from .traces import event_label
 def refines(model: Model, spec_expr: ast.Expr, model_name: str, impl_expr: ast.Expr, budget: Budget) -> Outcome:
     spec = normalise(model.network(spec_expr, budget), budget)
     impl = model.network(impl_expr, budget)
-    impl_x = Explored.of(impl, budget, "the implementation") if model_name == "FD" else None
+    can_diverge = model_name == "FD" and any(r.result == TAU for r in impl.rules)
+    impl_x = Explored.of(impl, budget, "the implementation") if can_diverge else None
     product = _product(impl, spec, sink_divergent=model_name == "FD")
     visitor = RefinementVisitor(spec, model_name, impl, impl_x)
     ex = bfs(product, budget, visitor)

@@ -8,7 +8,7 @@ starts must come back to itself after the loop's steps.
 from __future__ import annotations
 
 from .outcome import Outcome, Step
-from .traces import event_label
+from .traces import step_label
 
 
 class ReplayError(AssertionError):
@@ -23,8 +23,8 @@ def replay(network, steps: tuple[Step, ...] | list[Step], loop_start: int | None
     for i, step in enumerate(steps):
         if i == loop_start:
             runs = {(s, s) for _, s in runs}
-        runs = {(anchor, t) for anchor, s in runs for _r, e, t in network.successors(s)
-                if event_label(network, e) == step.event}
+        runs = {(anchor, t) for anchor, s in runs for r, _e, t in network.successors(s)
+                if step_label(network, network.rules[r]) == step.event}
         if not runs:
             raise ReplayError(i, f"no run of the process can perform {step.event} here")
     if loop_start is not None:

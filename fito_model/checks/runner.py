@@ -60,14 +60,18 @@ def _dispatch(model: Model, a: ast.Assertion, budget: Budget) -> Outcome:
         kind = a.property.kind
         if kind == "deadlock free":
             outcome = deadlock_free(model, a.process, budget)
-            if a.property.model == "FD" and outcome.status == "holds":
-                return divergence_free(model, a.process, budget)
+            # FDR's default model is FD: a process that can diverge is not deadlock free there
+            if (a.property.model or "FD") == "FD" and outcome.status == "holds":
+                div = divergence_free(model, a.process, budget)
+                if div.status == "holds":
+                    return Outcome("holds", "no reachable state deadlocks or diverges (model FD)", div.stats)
+                return div
             return outcome
         if kind == "divergence free":
             return divergence_free(model, a.process, budget)
         if kind == "deterministic":
             from .determinism import deterministic
-            return deterministic(model, a.process, a.property.model or "F", budget)
+            return deterministic(model, a.process, a.property.model or "FD", budget)
         from . import fito
         if kind in fito.SAFETY:
             return fito.check_safety(model, a, budget)

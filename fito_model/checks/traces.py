@@ -30,10 +30,7 @@ class Describer:
             value = self.network.events.values[rule.result]
             channel = value.head if value is not None else None
             args = tuple(show(f) for f in value.fields) if value is not None else ()
-            label = event_label(self.network, rule.result)
-            if rule.observed != rule.result:  # hidden: say what it was
-                label = f"τ ({self.network.event_name(rule.observed)})"
-            out.append(Step(label, channel, args, tuple(dict.fromkeys(origins))))
+            out.append(Step(step_label(self.network, rule), channel, args, tuple(dict.fromkeys(origins))))
         return out
 
     def movers(self, before: P.Term, after: P.Term, event: int) -> list[P.Term]:
@@ -135,6 +132,13 @@ def _children(term):
 def _describe(term) -> str:
     return {P.Stop: "STOP", P.Skip: "SKIP", P.Omega: "Ω", P.Div: "DIV", P.Run: "RUN", P.Chaos: "CHAOS",
             P.ChaosOffer: "CHAOS"}.get(type(term), type(term).__name__)
+
+
+def step_label(network: Network, rule) -> str:
+    """How a step prints: its event; a hidden event as `τ (what it was)`."""
+    if rule.observed != rule.result:
+        return f"τ ({network.event_name(rule.observed)})"
+    return event_label(network, rule.result)
 
 
 def event_label(network: Network, e: int) -> str:

@@ -432,7 +432,9 @@ class Evaluator:
         unstarted, as FDR's lazy evaluation does, so `Q = T(Q)` and `P(n) = T(P(n))` are fine."""
         head = a.function if isinstance(a, ast.Apply) else a
         if isinstance(head, ast.Var) and head.name not in env and self.defines_process(head.name):
-            return P.Delayed(P.Code(a), _restrict(env, free_vars(a)))
+            # a function passed by name stays a function; a call or a constant is a process
+            if isinstance(a, ast.Apply) or self.defs[head.name][0].params is None:
+                return P.Delayed(P.Code(a), _restrict(env, free_vars(a)))
         return self.eval(a, env)
 
     def defines_process(self, name: str, seen: frozenset = frozenset()) -> bool:

@@ -29,9 +29,10 @@ def verdict(assertion: str, bounds: Bounds = Bounds()) -> tuple[str, int | None]
     ("assert SKIP ||| STOP :[deadlock free]", ("violated", 0)),           # ✓ needs both sides
     ("assert SKIP [| {a} |] (a -> STOP) :[deadlock free]", ("violated", 0)),
     ("assert (a -> SKIP) [| {a} |] (a -> STOP) :[deadlock free]", ("violated", 1)),
-    ("assert DIV :[deadlock free]", ("holds", None)),                     # only τ: not stable, not dead
+    ("assert DIV :[deadlock free [F]]", ("holds", None)),                 # only τ: not stable, not dead
+    ("assert DIV :[deadlock free]", ("violated", 1)),                     # default FD (as FDR): it diverges
     ("assert CHAOS({a}) :[deadlock free]", ("violated", 1)),              # τ to STOP
-    ("assert (a -> P) \\ {a} :[deadlock free]", ("holds", None)),
+    ("assert (a -> P) \\ {a} :[deadlock free [F]]", ("holds", None)),
     ("assert (a -> P) \\ {a} :[deadlock free [FD]]", ("violated", 2)),    # [FD]: divergence fails too
     ("assert not STOP :[deadlock free]", ("holds", 0)),                   # the trace is now a witness
 ])
