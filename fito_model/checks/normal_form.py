@@ -61,7 +61,6 @@ class Explored:
         self.can_tick = np.zeros(n, dtype=bool)
         self.can_tick[self.src[self.event == TICK]] = True
         self.on_tau_cycle = cyclic_states(graph, self.tau_edge) if tau.any() else np.zeros(n, dtype=bool)
-        self.acceptance_sets: list[frozenset[int]] = []
         self.acceptance = np.full(n, NO_ACCEPTANCE, dtype=np.int64)
         ids: dict[frozenset[int], int] = {}
         for s in np.flatnonzero(self.stable | self.can_tick).tolist():
@@ -70,7 +69,7 @@ class Explored:
             else:
                 acc = frozenset(self.event[self._vis[self._vis_offsets[s]:self._vis_offsets[s + 1]]].tolist())
             self.acceptance[s] = ids.setdefault(acc, len(ids))
-        self.acceptance_sets = list(ids)
+        self.acceptance_sets: list[frozenset[int]] = list(ids)   # indexed by `acceptance`
         self._mark = np.zeros(n, dtype=bool)
 
     @staticmethod
@@ -79,10 +78,6 @@ class Explored:
         if ex.status == "incomplete":
             raise BoundReached(ex.bound, f"after {ex.stats.states:,} states while exploring {what}")
         return Explored(network, ex.graph, ex.compiled.results, ex.stats)
-
-    @property
-    def n_states(self) -> int:
-        return self.graph.n_states
 
     def index_of(self, state: tuple[int, ...]) -> int:
         layout = self.graph.layout

@@ -50,12 +50,19 @@ def refines(model: Model, spec_expr: ast.Expr, model_name: str, impl_expr: ast.E
 def _product(impl: Network, spec: NormalForm, sink_divergent: bool) -> Network:
     """Impl's Network plus Spec's normal form as a last component that follows every visible event."""
     c = len(impl.components)
-    error = spec.n_nodes
-    alphabet = impl.visible_events()
-    edges = [(n, e, spec.transitions[n].get(e, error))
-             for n in range(spec.n_nodes) if not (sink_divergent and spec.divergent[n])
-             for e in alphabet]
-    lts = LTS.from_edges(0, spec.n_nodes + 1, edges, -1, ())
+    alphabet = np.array(impl.visible_events(), dtype=np.int64)
+    column = {int(e): j for j, e in enumerate(alphabet)}
+    n = spec.n_nodes
+    table = np.full((n, len(alphabet)), n, dtype=np.int64)   # state n is ERROR
+    for node, out in enumerate(spec.transitions):
+        for e, target in out.items():
+            if e in column:
+                table[node, column[e]] = target
+    live = ~spec.divergent if sink_divergent else np.ones(n, dtype=bool)
+    counts = np.append(np.where(live, len(alphabet), 0), 0)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    lts = LTS(0, offsets, np.tile(alphabet, int(live.sum())).astype(np.int32),
+              table[live].ravel().astype(np.int32), -1, ())
     rules = tuple(r if r.result == TAU else replace(r, participants=r.participants + ((c, r.result),))
                   for r in impl.rules)
     return Network(impl.components + (lts,), rules, impl.events)

@@ -69,8 +69,8 @@ def test_replay_rejects_impossible_steps():
     with pytest.raises(ReplayError):
         replay(p, [Step("τ")])
     q = model.network(ast.Var("Q"), Budget(Bounds()))
-    tau = Step("τ (a)")                                    # a hidden step prints what it was
-    replay(q, [tau, tau], loop_start=1)                    # hiding a at the top: τ into the loop, then τ forever
+    tau = Step("τ (a)")                   # hidden at the top, a step prints what it was; inside a leaf, just τ
+    replay(q, [tau, Step("τ")], loop_start=1)              # τ into the loop, then τ forever
     with pytest.raises(ReplayError):
         replay(q, [tau], loop_start=0)                     # the first τ does not come back
     with pytest.raises(ReplayError):

@@ -55,7 +55,7 @@ def test_refinement_is_reflexive(script):
     assert all(o.status == "holds" for o in _check(defs, {"P": p}, [f"P [{m}= P" for m in MODELS]))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(scripts(3))
 def test_refinement_is_transitive(script):
     defs, (p, q, r) = script
