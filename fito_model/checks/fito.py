@@ -21,6 +21,7 @@ from ..semantics.sorts import property_decls
 from ..syntax import ast
 from . import product
 from .divergence import RecordEdges
+from .runner import incomplete_outcome
 from .liveness import find_lasso
 from .monitors import (Agreement, AtomicSnapshot, Bad, ConsistentRecovery, LiveVector, Monitor, NeverMixed,
                        UniformRecovery)
@@ -61,16 +62,11 @@ class _Run:
             out.append(dataclasses.replace(step, observed=() if isinstance(m, Bad) else self.monitor.observed(m)))
         return out
 
-    def incomplete(self) -> Outcome:
-        ex = self.system
-        return Outcome("incomplete", f"stopped by --{ex.bound} after {ex.stats.states:,} states",
-                       ex.stats, bound=ex.bound)
-
 
 def check_safety(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, SAFETY[a.property.kind], budget)
     if run.system.status == "incomplete":
-        return run.incomplete()
+        return incomplete_outcome(run.system)
     prod = run.explore()
     if prod.target is None:
         judges = type(run.monitor).judged is not Monitor.judged
@@ -131,7 +127,7 @@ def _show(ev, expr) -> str:
 def check_reaches(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, LiveVector, budget)
     if run.system.status == "incomplete":
-        return run.incomplete()
+        return incomplete_outcome(run.system)
     pred, name = _goal(model, a, run.roles)
     prod = run.explore(is_target=pred)
     if prod.target is None:
@@ -144,7 +140,7 @@ def check_reaches(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
 def check_converges(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, LiveVector, budget)
     if run.system.status == "incomplete":
-        return run.incomplete()
+        return incomplete_outcome(run.system)
     pred, name = _goal(model, a, run.roles)
     prod = run.explore(is_target=lambda m: False, record_edges=True)
     good = np.array([pred(m) for m in prod.mon], dtype=bool)

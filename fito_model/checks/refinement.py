@@ -26,7 +26,7 @@ from ..syntax import ast
 from .graphs import cycle_through, path_of_edges
 from .normal_form import Explored, NormalForm, normalise
 from .outcome import Outcome
-from .runner import Model, _incomplete
+from .runner import Model, incomplete_outcome
 from .traces import event_label
 
 
@@ -39,7 +39,7 @@ def refines(model: Model, spec_expr: ast.Expr, model_name: str, impl_expr: ast.E
     visitor = RefinementVisitor(spec, model_name, impl, impl_x)
     ex = bfs(product, budget, visitor)
     if ex.status == "incomplete":
-        return _incomplete(ex)
+        return incomplete_outcome(ex)
     if ex.status == "violation":
         return _counterexample(model, impl, spec, impl_x, ex)
     what = {"T": "trace", "F": "trace and stable failure", "FD": "trace, stable failure and divergence"}[model_name]

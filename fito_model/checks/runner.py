@@ -89,7 +89,8 @@ def _dispatch(model: Model, a: ast.Assertion, budget: Budget) -> Outcome:
     return Outcome("error", f"unknown assertion {type(a).__name__}")
 
 
-def _incomplete(ex: Exploration) -> Outcome:
+def incomplete_outcome(ex: Exploration) -> Outcome:
+    """The verdict of a search a bound stopped: the stats so far and how to go on."""
     return Outcome("incomplete", f"stopped by --{ex.bound} after {ex.stats.states:,} states; {HINT}",
                    ex.stats, bound=ex.bound)
 
@@ -102,7 +103,7 @@ def deadlock_free(model: Model, process: ast.Expr, budget: Budget) -> Outcome:
         return Outcome("violated", "deadlock: after this trace no event is possible and the process has not "
                        "terminated", ex.stats, tuple(steps))
     if ex.status == "incomplete":
-        return _incomplete(ex)
+        return incomplete_outcome(ex)
     return Outcome("holds", "no reachable state deadlocks", ex.stats)
 
 
@@ -110,7 +111,7 @@ def divergence_free(model: Model, process: ast.Expr, budget: Budget) -> Outcome:
     net = model.network(process, budget)
     ex = bfs(net, budget, RecordEdges())
     if ex.status == "incomplete":
-        return _incomplete(ex)
+        return incomplete_outcome(ex)
     lasso = divergent_lasso(ex.graph, ex.compiled.results)
     if lasso is None:
         return Outcome("holds", "no reachable state can perform internal events forever", ex.stats)
