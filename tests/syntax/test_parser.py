@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fito_model.diagnostics import FitoError
 from fito_model.syntax import ast as A
@@ -699,3 +701,34 @@ def test_docs_examples_parse(line, block):
 
 def test_docs_have_examples():
     assert len(_doc_blocks()) >= 30
+
+
+# ===== robustness: any text gives an AST or diagnostics, never another exception ======
+
+_FUZZ_TOKENS = ["->", "[]", "|~|", "|||", "[|", "|]", "[", "]", "||", "\\", ";", "/\\", "[>", "&", "?", "!",
+                ".", ",", ":", "@", "(", ")", "{", "}", "{|", "|}", "<", ">", "<-", "..", "=", "==", "+", "-",
+                "#", "^", "[[", "]]", "if", "then", "else", "let", "within", "channel", "datatype", "assert",
+                "not", "and", "STOP", "P", "x", "c", "1", '"s"', "{-", "-}", "--", ":[", "deadlock free",
+                "has trace", "knows^", "[T=", "[F]", "observe", "optimizer", "domains", "state", "'", "$",
+                "\n", " ", "\t", "é", "\x00"]
+
+
+def _parse_or_diagnose(text: str) -> None:
+    try:
+        parse_text(text, "f.fito")
+    except FitoError as err:
+        assert err.diagnostics
+        for d in err.diagnostics:
+            assert d.span is not None and d.span.path == "f.fito" and d.span.line >= 1 and d.span.column >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FUZZ_TOKENS), max_size=40).map(" ".join))
+def test_token_soup_never_crashes_the_parser(text):
+    _parse_or_diagnose(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_random_text_never_crashes_the_parser(text):
+    _parse_or_diagnose(text)
