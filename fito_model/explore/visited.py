@@ -1,7 +1,7 @@
 """The visited set: open addressing over a numpy array, inserted a batch at a time.
 
 About 8 bytes a slot, kept between 3/8 and 3/4 full (11-21 bytes a state);
-optionally a parallel array of state indices for explorations that record edges.
+optionally a parallel int32 array of state indices for explorations that record edges.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class VisitedSet:
 
     def _alloc(self, capacity: int) -> None:
         self.keys = np.full(capacity, EMPTY, dtype=np.uint64)
-        self.index = np.full(capacity, -1, dtype=np.int64) if self.with_index else None
+        self.index = np.full(capacity, -1, dtype=np.int32) if self.with_index else None  # indices < 2**31
         self.shift = np.uint64(64 - (capacity.bit_length() - 1))
 
     @property
