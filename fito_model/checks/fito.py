@@ -44,8 +44,8 @@ class _Run:
         self.seen = np.array([r.observed for r in self.network.rules], dtype=np.int64)
 
     def stats(self, prod: product.Product) -> Stats:
-        n = len(prod.sys)
-        return Stats(n, len(prod.edges) if prod.edges is not None else self.system.stats.transitions,
+        n = len(prod)
+        return Stats(n, len(prod.edges[0]) if prod.edges is not None else self.system.stats.transitions,
                      self.system.stats.depth, time.monotonic() - self.t0, peak_memory(),
                      self.system.stats.bytes_per_state)
 
@@ -58,7 +58,7 @@ class _Run:
         steps = self.model.describer(self.network).steps(path)
         out = []
         for step, (e, i) in zip(steps, pairs_path[1:]):
-            m = prod.mon[i]
+            m = prod.mon(i)
             out.append(dataclasses.replace(step, observed=() if isinstance(m, Bad) else self.monitor.observed(m)))
         return out
 
@@ -77,7 +77,7 @@ def check_safety(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
         extra = f"; {prod.judged:,} recovery completions judged" if judges else ""
         return Outcome("holds", f"every reachable run satisfies :[{a.property.kind}] "
                        f"({run.system.stats.states:,} system states{extra})", run.stats(prod))
-    bad: Bad = prod.mon[prod.target]
+    bad: Bad = prod.mon(prod.target)
     steps = run.steps(prod, prod.path_to(prod.target))
     return Outcome("violated", bad.message, run.stats(prod), tuple(steps), details=bad.details)
 
@@ -143,19 +143,19 @@ def check_converges(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
         return incomplete_outcome(run.system)
     pred, name = _goal(model, a, run.roles)
     prod = run.explore(is_target=lambda m: False, record_edges=True)
-    good = np.array([pred(m) for m in prod.mon], dtype=bool)
+    good = np.array([pred(m) for m in prod.states], dtype=bool)[prod.mon_id]
     fairness = a.property.fairness
     fair = frozenset()
     if fairness is not None:
         fair = model.evaluator.event_ids(model.evaluator.eval(fairness.events, {}), fairness.events.span)
-    edge_event = [int(run.seen[run.system.graph.rule[e]]) for _, _, e in prod.edges]
-    lasso = find_lasso(len(prod.sys), prod.edges, edge_event, good, fair, strong=bool(fairness and
-                                                                                        fairness.kind == "strong"))
+    src, dst, via = prod.edges
+    edge_event = run.seen[run.system.graph.rule[via]]
+    lasso = find_lasso(len(prod), src, dst, edge_event, good, fair, strong=bool(fairness and fairness.kind == "strong"))
     under = f" under {fairness.kind} fairness" if fairness else " (no fairness assumed)"
     if lasso is None:
         return Outcome("holds", f"every{' fair' if fairness else ''} run eventually stays at {name}{under}",
                        run.stats(prod))
-    pairs = [(-1, 0)] + [(prod.edges[i][2], prod.edges[i][1]) for i in lasso.prefix + lasso.loop]
+    pairs = [(-1, 0)] + [(int(via[i]), int(dst[i])) for i in lasso.prefix + lasso.loop]
     steps = run.steps(prod, pairs)
     if lasso.loop:
         msg = f"a{' fair' if fairness else 'n'} infinite run never stays at {name}{under}: the loop repeats forever"

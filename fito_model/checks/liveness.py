@@ -22,18 +22,17 @@ class Lasso:
     loop: list[int]     # product edge indices of the loop (empty: the run stops there)
 
 
-def find_lasso(n: int, edges: list[tuple[int, int, int]], edge_event: list[int],
-                           good: np.ndarray, fair: frozenset, strong: bool) -> Lasso | None:
-    """A lasso whose loop is fair and visits a state where `good` is false, or None."""
-    src = np.array([a for a, _, _ in edges], dtype=np.int64)
-    dst = np.array([b for _, b, _ in edges], dtype=np.int64)
+def find_lasso(n: int, src: np.ndarray, dst: np.ndarray, edge_event: np.ndarray,
+               good: np.ndarray, fair: frozenset, strong: bool) -> Lasso | None:
+    """A lasso (edges src[i] -> dst[i] labelled edge_event[i]) whose loop is fair and visits
+    a state where `good` is false, or None."""
     has_out = np.zeros(n, dtype=bool)
     has_out[src] = True
     stuck = np.flatnonzero(~has_out & ~good)
-    enabled = {f: np.zeros(n, dtype=bool) for f in fair}
-    for i, ev in enumerate(edge_event):
-        if ev in enabled:
-            enabled[ev][src[i]] = True
+    enabled = {}
+    for f in fair:
+        enabled[f] = np.zeros(n, dtype=bool)
+        enabled[f][src[edge_event == f]] = True
 
     found = _fair_component(np.ones(n, dtype=bool), src, dst, edge_event, enabled, good, strong)
     candidates = []
@@ -61,7 +60,7 @@ def _fair_component(nodes, src, dst, edge_event, enabled, good, strong):
     for label in sorted(set(labels[src[internal]].tolist())):
         comp = nodes & (labels == label)
         comp_edges = internal & (labels[src] == label)
-        taken = {edge_event[i] for i in np.flatnonzero(comp_edges)}
+        taken = set(edge_event[comp_edges].tolist())
         unfair = [f for f in enabled if f not in taken and
                   (enabled[f][comp].any() if strong else enabled[f][comp].all())]
         if not unfair:

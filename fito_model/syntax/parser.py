@@ -9,17 +9,19 @@ Nesting is bounded twice, so that no later stage (all of which recurse over
 the AST) can hit Python's recursion limit on a user's input:
 - brackets nested more than MAX_NESTING deep are refused before parsing (a
   cheap scan; it also keeps pathological inputs from reaching lark), and
-- parse trees deeper than MAX_DEPTH (operators chained without brackets, e.g.
+- ASTs deeper than MAX_DEPTH (operators chained without brackets, e.g.
   `- - - ... 1` or ten thousand `a -> a -> ...`) are refused after parsing.
 """
 from __future__ import annotations
 
+import gc
 import re
+import threading
 from functools import lru_cache
 from importlib.resources import files
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostic, FitoError, Note
 from ..source import Span
@@ -102,9 +104,19 @@ class SequenceBrackets:
 
 @lru_cache(maxsize=1)
 def grammar() -> Lark:
+    """The grammar, loaded once, with the AST builder applied inline at each reduction."""
     text = files(__package__).joinpath("fito.lark").read_text()
-    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=True, cache=True, postlex=SequenceBrackets())
+    parser = Lark(text, parser="lalr", lexer="contextual", maybe_placeholders=True, cache=True,
+                  postlex=SequenceBrackets(), transformer=ToAst())
+    missing = sorted({name for r in parser.rules
+                      for name in [r.alias or r.origin.name] if not name.startswith("_")
+                      if not (r.options.expand1 and len(r.expansion) == 1) and not hasattr(ToAst, name)})
+    if missing:  # pragma: no cover - guards grammar drift
+        raise NotImplementedError(f"no AST rule for grammar rules {missing}")
+    return parser
+
+
+_PARSE_LOCK = threading.Lock()  # the inline builder has per-parse state
 
 
 def parse_text(text: str, path: str = "<string>") -> ast.Module:
@@ -113,32 +125,37 @@ def parse_text(text: str, path: str = "<string>") -> ast.Module:
     _check_nesting(text, path)
     errors: list[Diagnostic] = []
     blanked = text
-    tree = None
-    while True:
+    decls = None
+    parser = grammar()
+    builder: ToAst = parser.options.transformer
+    gc_was_enabled = gc.isenabled()
+    with _PARSE_LOCK:
+        gc.disable()  # the parse allocates many long-lived objects: collections would only cost time
         try:
-            tree = grammar().parse(blanked)
-        except UnexpectedInput as err:
-            errors.append(_diagnose(err, blanked, path))
-            restart = _restart_line(text, err)
-            if restart is None or len(errors) >= MAX_ERRORS:
+            while True:
+                builder.reset(path)
+                try:
+                    decls = parser.parse(blanked)
+                except UnexpectedInput as err:
+                    errors.append(_diagnose(err, blanked, path))
+                    restart = _restart_line(text, err)
+                    if restart is None or len(errors) >= MAX_ERRORS:
+                        break
+                    lines = text.split("\n")
+                    blanked = "\n" * (restart - 1) + "\n".join(lines[restart - 1:])
+                    continue
                 break
-            lines = text.split("\n")
-            blanked = "\n" * (restart - 1) + "\n".join(lines[restart - 1:])
-            continue
-        break
+            build_errors = builder.errors
+            builder.reset(path)  # drop references to this parse's objects
+        finally:
+            if gc_was_enabled:
+                gc.enable()
     if errors:
         raise FitoError(errors)
-    assert tree is not None
-    _check_depth(tree, path)
-    builder = ToAst(path)
-    try:
-        decls = builder.transform(tree)
-    except VisitError as err:  # pragma: no cover - the builder records errors rather than raising
-        if isinstance(err.orig_exc, FitoError):
-            raise err.orig_exc from None
-        raise
-    if builder.errors:
-        raise FitoError(builder.errors)
+    assert decls is not None
+    _check_depth(decls, path)
+    if build_errors:
+        raise FitoError(build_errors)
     return ast.Module(path, tuple(decls), span=Span(path, 1, 1, 1, 1))
 
 
@@ -281,18 +298,36 @@ def _check_nesting(text: str, path: str) -> None:
             depth = max(depth - 1, 0)
 
 
-def _check_depth(tree: Tree, path: str) -> None:
-    """Refuse parse trees deeper than MAX_DEPTH (iteratively: the tree may be very deep)."""
-    stack = [(tree, 1)]
+def _check_depth(decls: list, path: str) -> None:
+    """Refuse ASTs deeper than MAX_DEPTH (iteratively: the AST may be very deep)."""
+    stack = [(d, 2) for d in decls]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            meta = node.meta
-            line, col = (meta.line, meta.column) if not getattr(meta, "empty", True) else (1, 1)
+            span = node.span
+            line, col = (span.line, span.column) if span is not None else (1, 1)
             raise FitoError(Diagnostic("FITO105", f"expression nested more than {MAX_DEPTH} levels deep "
                                        "(operators chained without brackets); split it into named definitions",
                                        Span(path, line, col, line, col)))
-        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+        depth += 1
+        for name in _CHILD_FIELDS[type(node)]:
+            v = getattr(node, name)
+            if isinstance(v, tuple):
+                stack.extend((x, depth) for x in v if isinstance(x, ast.Node))
+            elif isinstance(v, ast.Node):
+                stack.append((v, depth))
+
+
+class _ChildFields(dict):
+    """type -> names of the fields that may hold AST nodes (or tuples of them)."""
+
+    def __missing__(self, cls):
+        names = tuple(n for n in cls.__dataclass_fields__ if n != "span")
+        self[cls] = names
+        return names
+
+
+_CHILD_FIELDS = _ChildFields()
 
 
 def _offset_span(text: str, path: str, offset: int, width: int = 1) -> Span:

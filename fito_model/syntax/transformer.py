@@ -1,40 +1,91 @@
-"""lark parse tree -> typed AST. Every rule has a method; anything else is a bug.
+"""lark parse -> typed AST, applied inline while lark parses (Lark(transformer=...)).
 
-The walk is iterative (lark's Transformer_NonRecursive), so deep trees cannot
-overflow Python's stack here. Mistakes found while building the AST (a bad
-pattern, an unknown semantic model, a malformed optimizer update) are collected
-in `self.errors` and a placeholder is returned, so one run reports them all.
+Every rule has a method; parser.grammar() checks that no rule is left to lark's
+default tree builder, so a grammar change cannot slip through. Callbacks run at
+each LALR reduction, without recursion, so deep inputs cannot overflow Python's
+stack here. Spans are computed from the children: tokens carry positions, AST
+nodes carry spans (rules marked `!` in fito.lark keep their punctuation and
+keywords so that a node's span starts and ends where its text does; `_strip`
+drops those tokens again). Mistakes found while building the AST (a bad
+pattern, an unknown semantic model, a malformed optimizer update) are
+collected in `self.errors` and a placeholder is returned, so one run reports
+them all.
 """
 from __future__ import annotations
 
 import re
 
-from lark import Token, Transformer_NonRecursive, v_args
+from lark import Token, Transformer
 
 from ..diagnostics import Diagnostic
 from ..source import Span
 from . import ast
 
+# Named terminals that carry meaning (everything else a `!` rule keeps is punctuation).
+_KEEP = frozenset({"NAME", "INT", "STRING", "ASSERT_NOT", "REFINES", "HAS_TRACE"})
 
-class ToAst(Transformer_NonRecursive):
-    """Explicit: the default method raises, so a grammar change cannot slip through."""
 
-    def __init__(self, path: str):
+def _strip(c):
+    return [x for x in c if type(x) is not Token or x.type in _KEEP]
+
+
+class ToAst(Transformer):
+    """Explicit: one method per rule (checked when the grammar is loaded)."""
+
+    def __init__(self, path: str = "<string>"):
         super().__init__(visit_tokens=False)
+        self.reset(path)
+
+    def reset(self, path: str) -> None:
         self.path = path
         self.errors: list[Diagnostic] = []
+        # id(inner node) -> (inner node, "(", ")"): a parenthesised operand's text
+        # starts and ends at its brackets (the node is kept alive, so ids stay unique)
+        self._outer: dict[int, tuple] = {}
 
     def _error(self, code: str, message: str, span: Span | None) -> None:
         self.errors.append(Diagnostic(code, message, span))
 
-    def __default__(self, data, children, meta):  # pragma: no cover - guards grammar drift
-        raise NotImplementedError(f"no AST rule for grammar rule {data!r}")
-
     # ----- helpers -----------------------------------------------------------------
-    def _span(self, meta) -> Span | None:
-        if getattr(meta, "empty", True):
+    def _start(self, x):
+        if isinstance(x, Token):
+            return x.line, x.column
+        if isinstance(x, ast.Node):
+            o = self._outer.get(id(x))
+            if o is not None:
+                return o[1].line, o[1].column
+            s = x.span
+            return None if s is None else (s.line, s.column)
+        if isinstance(x, (list, tuple)):
+            for y in x:
+                r = self._start(y)
+                if r is not None:
+                    return r
+        return None
+
+    def _end(self, x):
+        if isinstance(x, Token):
+            return x.end_line, max(x.end_column - 1, 1)
+        if isinstance(x, ast.Node):
+            o = self._outer.get(id(x))
+            if o is not None:
+                t = o[2]
+                return t.end_line, max(t.end_column - 1, 1)
+            s = x.span
+            return None if s is None else (s.end_line, s.end_column)
+        if isinstance(x, (list, tuple)):
+            for y in reversed(x):
+                r = self._end(y)
+                if r is not None:
+                    return r
+        return None
+
+    def _span(self, c) -> Span | None:
+        start = self._start(c)
+        if start is None:
             return None
-        return Span(self.path, meta.line, meta.column, meta.end_line, max(meta.end_column - 1, 1))
+        end = self._end(c)
+        return Span(self.path, start[0], start[1], end[0], end[1])
 
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.path, tok.line, tok.column, tok.end_line or tok.line,
@@ -67,85 +118,89 @@ class ToAst(Transformer_NonRecursive):
         return ast.PWild(span=s)
 
     # ----- declarations -----------------------------------------------------------
-    @v_args(meta=True)
-    def start(self, meta, children):
+    def start(self, children):
         return list(children)
 
-    @v_args(meta=True)
-    def include(self, meta, c):
-        return ast.Include(_string(c[0]), span=self._span(meta))
+    def include(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Include(_string(c[0]), span=span)
 
-    @v_args(meta=True)
-    def channel_decl(self, meta, c):
-        return ast.Channel(tuple(c[0]), c[1], span=self._span(meta))
+    def channel_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Channel(tuple(str(t) for t in c[0]), c[-1] if len(c) > 1 else None, span=span)
 
-    @v_args(meta=True)
-    def name_list(self, meta, c):
-        return [str(t) for t in c]
+    def name_list(self, c):
+        return list(c)  # the NAME tokens (positions for the enclosing span)
 
-    @v_args(meta=True)
-    def datatype_decl(self, meta, c):
-        return ast.Datatype(str(c[0]), tuple(c[1:]), span=self._span(meta))
+    def datatype_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Datatype(str(c[0]), tuple(c[1:]), span=span)
 
-    @v_args(meta=True)
-    def constructor(self, meta, c):
-        return ast.Constructor(str(c[0]), tuple(c[1:]), span=self._span(meta))
+    def constructor(self, c):
+        return ast.Constructor(str(c[0]), tuple(c[1:]), span=self._span(c))
 
-    @v_args(meta=True)
-    def nametype_decl(self, meta, c):
-        return ast.Nametype(str(c[0]), c[1], span=self._span(meta))
+    def nametype_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Nametype(str(c[0]), c[1], span=span)
 
-    @v_args(meta=True)
-    def definition(self, meta, c):
+    def definition(self, c):
         name, params = c[0]
-        return ast.Definition(name, params, c[1], span=self._span(meta))
+        return ast.Definition(str(name), params, c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def lhs_name(self, meta, c):
-        return str(c[0]), None
+    def lhs_name(self, c):
+        return c[0], None
 
-    @v_args(meta=True)
-    def lhs_call(self, meta, c):
-        return str(c[0]), tuple(self._pattern(e) for e in (c[1] or ()))
+    def lhs_call(self, c):
+        return c[0], tuple(self._pattern(e) for e in (c[1] or ()))
 
-    @v_args(meta=True)
-    def print_decl(self, meta, c):
-        return ast.Print(c[0], span=self._span(meta))
+    def print_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Print(c[0], span=span)
 
     # ----- assertions --------------------------------------------------------------
-    @v_args(meta=True)
-    def assertion(self, meta, c):
+    def assertion(self, c):
+        span = self._span(c)
+        c = _strip(c)
         negated = isinstance(c[0], Token) and c[0].type == "ASSERT_NOT"
         body = c[-1]
-        return type(body)(**{**_fields(body), "negated": negated}, span=self._span(meta))
+        return type(body)(**{**_fields(body), "negated": negated}, span=span)
 
-    @v_args(meta=True)
-    def refinement_assertion(self, meta, c):
+    def refinement_assertion(self, c):
+        span = self._span(c)
+        c = _strip(c)
         model = str(c[1])[1:-1]
-        return ast.Refinement(False, c[0], model, c[2], span=self._span(meta))
+        return ast.Refinement(False, c[0], model, c[2], span=span)
 
-    @v_args(meta=True)
-    def property_assertion(self, meta, c):
-        return ast.PropertyAssertion(False, c[0], c[1], span=self._span(meta))
+    def property_assertion(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.PropertyAssertion(False, c[0], c[1], span=span)
 
-    @v_args(meta=True)
-    def trace_assertion(self, meta, c):
-        return ast.HasTrace(False, c[0], c[2], c[3], span=self._span(meta))
+    def trace_assertion(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        model = c[2][0] if c[2] is not None else None
+        return ast.HasTrace(False, c[0], model, c[3], span=span)
 
-    @v_args(meta=True)
-    def model(self, meta, c):
+    def model(self, c):
+        end = c[-1]
+        c = _strip(c)
         m = str(c[0])
         if m not in ("T", "F", "FD"):
             self._error("FITO101", f"unknown semantic model [{m}]: expected [T], [F] or [FD]", self._tok_span(c[0]))
-        return m
+        return m, end  # the closing bracket ends the enclosing span
 
-    @v_args(meta=True)
-    def property(self, meta, c):
+    def property(self, c):
         head, rest = c[0], c[1:]
         kind = " ".join(str(head).replace("^", "").split())
-        span = self._span(meta)
+        span = self._span(c)
         if head.type in ("DEADLOCK_FREE", "DIVERGENCE_FREE", "DETERMINISTIC"):
-            return ast.Property(kind, model=rest[0], span=span)
+            return ast.Property(kind, model=rest[0][0] if rest[0] is not None else None, span=span)
         if head.type == "CONVERGES_TO":
             return ast.Property("converges to", argument=rest[0], fairness=rest[1], span=span)
         if head.type == "REACHES":
@@ -160,30 +215,34 @@ class ToAst(Transformer_NonRecursive):
             return ast.Property("knows", depth=int(rest[0]), argument=rest[1], span=span)
         return ast.Property(kind, span=span)
 
-    @v_args(meta=True)
-    def fairness(self, meta, c):
-        return ast.Fairness(str(c[1]), c[2], span=self._span(meta))
+    def fairness(self, c):
+        return ast.Fairness(str(c[1]), c[2], span=self._span(c))
 
     # ----- FITO layer ---------------------------------------------------------------
-    @v_args(meta=True)
-    def domains_decl(self, meta, c):
-        return ast.Domains(c[0], span=self._span(meta))
+    def domains_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Domains(c[0], span=span)
 
-    @v_args(meta=True)
-    def property_decl(self, meta, c):
-        return ast.PropertyDecl(str(c[0]), c[1], span=self._span(meta))
+    def property_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.PropertyDecl(str(c[0]), c[1], span=span)
 
-    @v_args(meta=True)
-    def observe_decl(self, meta, c):
-        return ast.Observe(tuple(c), span=self._span(meta))
+    def observe_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Observe(tuple(x for x in c if x is not None), span=span)
 
-    @v_args(meta=True)
-    def role_binding(self, meta, c):
-        return ast.RoleBinding(str(c[0]), str(c[1]), span=self._span(meta))
+    def role_binding(self, c):
+        return ast.RoleBinding(str(c[0]), str(c[1]), span=self._span(c))
 
-    @v_args(meta=True)
-    def optimizer_decl(self, meta, c):
-        name, params, items = str(c[0]), tuple(c[1] or ()), c[2:]
+    def optimizer_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        name = str(c[0])
+        params = tuple(str(t) for x in c[1:] if isinstance(x, list) for t in x)
+        items = [x for x in c[1:] if isinstance(x, tuple)]
         state: list[str] = []
         gradient = "g"
         updates: list[ast.Update] = []
@@ -198,50 +257,41 @@ class ToAst(Transformer_NonRecursive):
             else:
                 placements.extend(value)
         return ast.Optimizer(name, params, tuple(state), gradient, tuple(updates), tuple(placements),
-                             span=self._span(meta))
+                             span=span)
 
-    @v_args(meta=True)
-    def opt_state(self, meta, c):
-        return "state", c[0]
+    def opt_state(self, c):
+        return "state", [str(t) for t in c[0]]
 
-    @v_args(meta=True)
-    def opt_gradient(self, meta, c):
+    def opt_gradient(self, c):
         return "gradient", str(c[0])
 
-    @v_args(meta=True)
-    def opt_update(self, meta, c):
+    def opt_update(self, c):
         target = str(c[0])
         if not target.endswith("'"):
             self._error("FITO110", f"an optimizer update names the next value: write `{target}' = ...`",
                         self._tok_span(c[0]))
             target += "'"
-        return "update", ast.Update(target[:-1], c[1], span=self._span(meta))
+        return "update", ast.Update(target[:-1], c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def opt_components(self, meta, c):
+    def opt_components(self, c):
         return "component", list(c)
 
-    @v_args(meta=True)
-    def placement(self, meta, c):
-        return ast.Placement(str(c[0]), str(c[1]), span=self._span(meta))
+    def placement(self, c):
+        return ast.Placement(str(c[0]), str(c[1]), span=self._span(c))
 
     # ----- process operators ---------------------------------------------------------
-    @v_args(meta=True)
-    def hiding(self, meta, c):
-        return ast.Hide(c[0], c[1], span=self._span(meta))
+    def hiding(self, c):
+        return ast.Hide(c[0], c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def gen_parallel(self, meta, c):
-        return ast.GenParallel(c[0], c[1], c[2], span=self._span(meta))
+    def gen_parallel(self, c):
+        return ast.GenParallel(c[0], c[1], c[2], span=self._span(c))
 
-    @v_args(meta=True)
-    def alpha_parallel(self, meta, c):
-        return ast.AlphaParallel(c[0], c[1], c[2], c[3], span=self._span(meta))
+    def alpha_parallel(self, c):
+        return ast.AlphaParallel(c[0], c[1], c[2], c[3], span=self._span(c))
 
     def _procop(op):
-        @v_args(meta=True)
-        def method(self, meta, c):
-            return ast.ProcOp(op, c[0], c[1], span=self._span(meta))
+        def method(self, c):
+            return ast.ProcOp(op, c[0], c[1], span=self._span(c))
         return method
 
     interleave = _procop("|||")
@@ -251,43 +301,48 @@ class ToAst(Transformer_NonRecursive):
     timeout = _procop("[>")
     sequential = _procop(";")
 
-    @v_args(meta=True)
-    def prefix(self, meta, c):
+    def prefix(self, c):
+        span = self._span(c)
+        c = _strip(c)
         base, fields = c[0]
-        return ast.Prefix(base, fields, c[1], span=self._span(meta))
+        return ast.Prefix(base, fields, c[1], span=span)
 
-    @v_args(meta=True)
-    def event(self, meta, c):
+    def event(self, c):
         return c[0], tuple(c[1:])
 
-    @v_args(meta=True)
-    def input_field(self, meta, c):
-        return ast.Input(self._pattern(c[0]), c[1], span=self._span(meta))
+    def input_field(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Input(self._pattern(c[0]), c[-1] if len(c) > 1 else None, span=span)
 
-    @v_args(meta=True)
-    def output_field(self, meta, c):
-        return ast.Output(c[0], span=self._span(meta))
+    def output_field(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Output(c[0], span=span)
 
-    @v_args(meta=True)
-    def pattern_term(self, meta, c):
-        return c[0] if len(c) == 1 else ast.Dotted(tuple(c), span=self._span(meta))
+    def pattern_term(self, c):
+        return c[0] if len(c) == 1 else ast.Dotted(tuple(c), span=self._span(c))
 
-    @v_args(meta=True)
-    def guard(self, meta, c):
-        return ast.Guard(c[0], c[1], span=self._span(meta))
+    def guard(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Guard(c[0], c[1], span=span)
 
-    @v_args(meta=True)
-    def if_expr(self, meta, c):
-        return ast.If(c[0], c[1], c[2], span=self._span(meta))
+    def if_expr(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.If(c[0], c[1], c[2], span=span)
 
-    @v_args(meta=True)
-    def let_expr(self, meta, c):
-        return ast.Let(tuple(c[:-1]), c[-1], span=self._span(meta))
+    def let_expr(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Let(tuple(c[:-1]), c[-1], span=span)
 
     def _replicated(op):
-        @v_args(meta=True)
-        def method(self, meta, c):
-            return ast.Replicated(op, tuple(c[0]), c[1], span=self._span(meta))
+        def method(self, c):
+            span = self._span(c)
+            c = _strip(c)
+            return ast.Replicated(op, tuple(c[0]), c[1], span=span)
         return method
 
     rep_external = _replicated("[]")
@@ -295,23 +350,25 @@ class ToAst(Transformer_NonRecursive):
     rep_interleave = _replicated("|||")
     rep_sequential = _replicated(";")
 
-    @v_args(meta=True)
-    def rep_gen_parallel(self, meta, c):
-        return ast.Replicated("[|A|]", tuple(c[1]), c[2], sync=c[0], span=self._span(meta))
+    def rep_gen_parallel(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Replicated("[|A|]", tuple(c[1]), c[2], sync=c[0], span=span)
 
-    @v_args(meta=True)
-    def rep_alpha_parallel(self, meta, c):
-        return ast.Replicated("||", tuple(c[0]), c[2], alpha=c[1], span=self._span(meta))
+    def rep_alpha_parallel(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Replicated("||", tuple(c[0]), c[2], alpha=c[1], span=span)
 
-    @v_args(meta=True)
-    def lambda_expr(self, meta, c):
-        return ast.Lambda(tuple(self._pattern(p) for p in c[0]), c[1], span=self._span(meta))
+    def lambda_expr(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Lambda(tuple(self._pattern(p) for p in c[0]), c[1], span=span)
 
     # ----- value operators -------------------------------------------------------------
     def _binop(op):
-        @v_args(meta=True)
-        def method(self, meta, c):
-            return ast.BinOp(op, c[0], c[1], span=self._span(meta))
+        def method(self, c):
+            return ast.BinOp(op, c[0], c[1], span=self._span(c))
         return method
 
     or_op = _binop("or")
@@ -330,133 +387,142 @@ class ToAst(Transformer_NonRecursive):
     mod = _binop("%")
 
     def _unop(op):
-        @v_args(meta=True)
-        def method(self, meta, c):
-            return ast.UnOp(op, c[0], span=self._span(meta))
+        def method(self, c):
+            span = self._span(c)
+            c = _strip(c)
+            return ast.UnOp(op, c[0], span=span)
         return method
 
     not_op = _unop("not")
     negate = _unop("-")
     length = _unop("#")
 
-    @v_args(meta=True)
-    def dotted(self, meta, c):
-        return c[0] if len(c) == 1 else ast.Dotted(tuple(c), span=self._span(meta))
+    def dotted(self, c):
+        return c[0] if len(c) == 1 else ast.Dotted(tuple(c), span=self._span(c))
 
-    @v_args(meta=True)
-    def apply(self, meta, c):
-        return ast.Apply(c[0], tuple(c[1] or ()), span=self._span(meta))
+    def apply(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Apply(c[0], tuple(c[1] or ()), span=span)
 
-    @v_args(meta=True)
-    def rename(self, meta, c):
+    def rename(self, c):
+        span = self._span(c)
+        c = _strip(c)
         pairs, quals = c[1]
-        return ast.Rename(c[0], pairs, quals, span=self._span(meta))
+        return ast.Rename(c[0], pairs, quals, span=span)
 
-    @v_args(meta=True)
-    def rename_list(self, meta, c):
+    def rename_list(self, c):
         quals = c[-1] if c[-1] is not None else ()
         return tuple(c[:-1]), tuple(quals)
 
-    @v_args(meta=True)
-    def rename_pair(self, meta, c):
-        return ast.RenamePair(c[0], c[1], span=self._span(meta))
+    def rename_pair(self, c):
+        return ast.RenamePair(c[0], c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def generators_tail(self, meta, c):
+    def generators_tail(self, c):
         return c[0]
 
     # ----- atoms -------------------------------------------------------------------
-    @v_args(meta=True)
-    def int_lit(self, meta, c):
-        return ast.IntLit(int(c[0]), span=self._span(meta))
+    def int_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.IntLit(int(c[0]), span=span)
 
-    @v_args(meta=True)
-    def true_lit(self, meta, c):
-        return ast.BoolLit(True, span=self._span(meta))
+    def true_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.BoolLit(True, span=span)
 
-    @v_args(meta=True)
-    def false_lit(self, meta, c):
-        return ast.BoolLit(False, span=self._span(meta))
+    def false_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.BoolLit(False, span=span)
 
-    @v_args(meta=True)
-    def string_lit(self, meta, c):
-        return ast.StringLit(_string(c[0]), span=self._span(meta))
+    def string_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.StringLit(_string(c[0]), span=span)
 
-    @v_args(meta=True)
-    def var(self, meta, c):
-        return ast.Var(str(c[0]), span=self._span(meta))
+    def var(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Var(str(c[0]), span=span)
 
-    @v_args(meta=True)
-    def paren(self, meta, c):
-        return c[0]
+    def paren(self, c):
+        inner = c[1]
+        if isinstance(inner, ast.Node):
+            self._outer[id(inner)] = (inner, c[0], c[2])
+        return inner
 
-    @v_args(meta=True)
-    def tuple_lit(self, meta, c):
-        return ast.TupleExpr((c[0], *c[1]), span=self._span(meta))
+    def tuple_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.TupleExpr((c[0], *c[1]), span=span)
 
-    @v_args(meta=True)
-    def set_lit(self, meta, c):
-        return ast.SetLit(tuple(c[0] or ()), span=self._span(meta))
+    def set_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SetLit(tuple(c[0] or ()), span=span)
 
-    @v_args(meta=True)
-    def set_range(self, meta, c):
-        return ast.SetRange(c[0], c[1], span=self._span(meta))
+    def set_range(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SetRange(c[0], c[1], span=span)
 
-    @v_args(meta=True)
-    def set_from(self, meta, c):
-        return ast.SetRange(c[0], None, span=self._span(meta))
+    def set_from(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SetRange(c[0], None, span=span)
 
-    @v_args(meta=True)
-    def set_comp(self, meta, c):
-        return ast.SetComp(c[0], tuple(c[1]), span=self._span(meta))
+    def set_comp(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SetComp(c[0], tuple(c[1]), span=span)
 
-    @v_args(meta=True)
-    def events_of(self, meta, c):
-        return ast.EventsOf(tuple(c[0]), span=self._span(meta))
+    def events_of(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.EventsOf(tuple(c[0]), span=span)
 
-    @v_args(meta=True)
-    def events_comp(self, meta, c):
-        return ast.EventsComp(c[0], tuple(c[1]), span=self._span(meta))
+    def events_comp(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.EventsComp(c[0], tuple(c[1]), span=span)
 
-    @v_args(meta=True)
-    def seq_lit(self, meta, c):
-        return ast.SeqLit(tuple(c[0] or ()), span=self._span(meta))
+    def seq_lit(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SeqLit(tuple(c[0] or ()), span=span)
 
-    @v_args(meta=True)
-    def seq_range(self, meta, c):
-        return ast.SeqRange(c[0], c[1], span=self._span(meta))
+    def seq_range(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SeqRange(c[0], c[1], span=span)
 
-    @v_args(meta=True)
-    def seq_comp(self, meta, c):
-        return ast.SeqComp(c[0], tuple(c[1]), span=self._span(meta))
+    def seq_comp(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.SeqComp(c[0], tuple(c[1]), span=span)
 
-    @v_args(meta=True)
-    def expr_list(self, meta, c):
+    def expr_list(self, c):
         return list(c)
 
-    @v_args(meta=True)
-    def pattern_list(self, meta, c):
+    def pattern_list(self, c):
         return list(c)
 
-    @v_args(meta=True)
-    def binders(self, meta, c):
+    def binders(self, c):
         return list(c)
 
-    @v_args(meta=True)
-    def binder(self, meta, c):
-        return ast.Binder(self._pattern(c[0]), c[1], span=self._span(meta))
+    def binder(self, c):
+        return ast.Binder(self._pattern(c[0]), c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def generators(self, meta, c):
+    def generators(self, c):
         return list(c)
 
-    @v_args(meta=True)
-    def gen_bind(self, meta, c):
-        return ast.Generator(self._pattern(c[0]), c[1], span=self._span(meta))
+    def gen_bind(self, c):
+        return ast.Generator(self._pattern(c[0]), c[1], span=self._span(c))
 
-    @v_args(meta=True)
-    def gen_filter(self, meta, c):
-        return ast.Filter(c[0], span=self._span(meta))
+    def gen_filter(self, c):
+        return ast.Filter(c[0], span=self._span(c))
 
 
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
