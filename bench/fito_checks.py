@@ -31,12 +31,13 @@ def spec(k: int) -> str:
 K = {k}
 channel step, write, load : {{0..K-1}}.{{0..2}}
 channel crash
+channel idle : {{0..K-1}}
 observe {{ advance = step, persist = write, crash = crash, restore = load }}
 
 D(d, live, durable) = (live < 2 & step.d.(live+1) -> D(d, live+1, durable))
                    [] (durable != live & write.d.live -> D(d, live, live))
                    [] crash -> load.d.durable -> AFTER(d)
-AFTER(d) = step.d.0 -> AFTER(d)  -- stand-in for resumed training: not observed further
+AFTER(d) = idle.d -> AFTER(d)  -- after recovery the domain idles (no role observes it)
 SYS = [| {{crash}} |] d : {{0..K-1}} @ D(d, 0, 0)
 """ + "".join(f"assert SYS :[{c}]\n" for c in CHECKS)
 

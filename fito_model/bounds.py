@@ -29,7 +29,7 @@ class Budget:
         """The name of the bound that stops the search now, if any (time and memory)."""
         if self.elapsed() > self.bounds.timeout:
             return "timeout"
-        if peak_memory() > self.bounds.max_memory:
+        if current_memory() > self.bounds.max_memory:
             return "max-memory"
         return None
 
@@ -41,6 +41,16 @@ class BoundReached(Exception):
         super().__init__(f"{bound}: {detail}")
         self.bound, self.detail = bound, detail
         self.states, self.transitions = states, transitions
+
+
+def current_memory() -> int:
+    """Resident set size now, in bytes: what --max-memory bounds (the peak never comes down,
+    so one large check would stop every later one in the same run)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return peak_memory()
 
 
 def peak_memory() -> int:

@@ -78,7 +78,7 @@ class _MonitorTable:
                 self.judged = np.vstack([self.judged, np.zeros((grow, self.judged.shape[1]), dtype=bool)])
             self.next[i, 0] = i
             if i >= 1 << MONITOR_BITS:
-                raise BoundReached("max-states", f"the monitor has more than {1 << MONITOR_BITS:,} states")
+                raise BoundReached("max-states", f"the monitor has more than {1 << MONITOR_BITS:,} states", i)
         return i
 
     def fill(self, m_ids: np.ndarray, classes: np.ndarray) -> None:
@@ -157,9 +157,9 @@ def explore(graph: StateGraph, seen: np.ndarray, roles: Roles, monitor: Monitor,
         f_sys, f_mon, f_idx = nsys[new][live], nm[new][live], (n + np.arange(len(new)))[live]
         n += len(new)
         if n >= budget.bounds.max_states:
-            raise BoundReached("max-states", f"after {n:,} (state, monitor) pairs")
+            raise BoundReached("max-states", f"after {n:,} (state, monitor) pairs", n, total)
         if (bound := budget.exceeded()):
-            raise BoundReached(bound, f"after {n:,} (state, monitor) pairs")
+            raise BoundReached(bound, f"after {n:,} (state, monitor) pairs", n, total)
     edge_arrays = None
     if record_edges:
         if edges:
