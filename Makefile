@@ -28,6 +28,7 @@ bench: $(STAMP)
 	command -v spin >/dev/null || (apt-get update -qq && apt-get install -y -qq spin gcc)
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/fito_checks.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
