@@ -5,7 +5,7 @@ FITO4xx usage. The catalogue below is the list users can look codes up in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .source import Span
 
@@ -78,17 +78,3 @@ class FitoError(Exception):
             diagnostics = [diagnostics]
         self.diagnostics: list[Diagnostic] = list(diagnostics)
         super().__init__("; ".join(d.message for d in self.diagnostics))
-
-
-@dataclass
-class DiagnosticSink:
-    """Collects independent errors so one run reports several."""
-
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def error(self, code: str, message: str, span: Span | None = None, *notes: Note) -> None:
-        self.diagnostics.append(Diagnostic(code, message, span, tuple(notes)))
-
-    def raise_if_any(self) -> None:
-        if self.diagnostics:
-            raise FitoError(self.diagnostics)

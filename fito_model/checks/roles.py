@@ -31,13 +31,6 @@ class Roles:
             self._cache[eid] = tuple((r, value.fields) for r in roles)
         return self._cache[eid]
 
-    @property
-    def initial_epoch(self):
-        return self.epochs[0]
-
-    def domain_index(self, d) -> int:
-        return self.domains.index(d)
-
     def vector(self, values) -> str:
         """An epoch vector as users read it: (dom0=1, dom1=0)."""
         return "(" + ", ".join(f"{show(d)}={show(v) if v is not None else '?'}"

@@ -366,7 +366,8 @@ class Evaluator:
         raise EvalError(f"cannot evaluate {type(e).__name__}", e.span)
 
     def qualify(self, qualifiers, env: dict):
-        """Environments produced by generators and filters, left to right, in value order."""
+        """Environments produced by generators (or replicated binders) and filters, left to right,
+        in value order."""
         envs = [env]
         for q in qualifiers:
             nxt = []
@@ -741,7 +742,7 @@ class Evaluator:
 
     def replicated(self, e: ast.Replicated, env) -> P.Term:
         envs = []
-        for b in self._binder_envs(e.binders, env):
+        for b in self.qualify(e.binders, env):
             envs.append(b)
         if e.op == ";":
             if not envs:
@@ -773,20 +774,6 @@ class Evaluator:
         if len(parts) == 1:
             acc = P.Par(acc, P.SKIP, frozenset(), alpha, frozenset())
         return acc
-
-    def _binder_envs(self, binders, env):
-        envs = [env]
-        for bd in binders:
-            nxt = []
-            for b in envs:
-                src = self.eval(bd.source, b)
-                items = src.items if isinstance(src, Seq) else self.enumerate(src, bd.source.span)
-                for v in items:
-                    m = self.match(bd.pattern, v, b)
-                    if m is not None:
-                        nxt.append(m)
-            envs = nxt
-        return envs
 
 
 def external_choice(items: list[P.Term]) -> P.Term:
@@ -836,10 +823,6 @@ def _fixed_length(p) -> int | None:
         a, b = _fixed_length(p.left), _fixed_length(p.right)
         return None if a is None or b is None else a + b
     return None
-
-
-def raise_as_diagnostic(exc: EvalError):
-    raise FitoError(exc.diagnostic()) from None
 
 
 __all__ = ["Evaluator", "EvalError", "external_choice", "sort_key"]
