@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# the bundled specs model real bugs, so violations (exit 1) are the expected result;
+# an input or internal error (exit 2, 3) still fails
 run: $(STAMP)
-	$(BIN)/fito check specs/
+	$(BIN)/fito check specs/ || [ $$? -eq 1 ]
 
 # every test, slow ones included (this is what CI runs)
 test: $(STAMP)
