@@ -26,6 +26,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from ..diagnostics import Diagnostic, FitoError, Note
 from ..source import Span
 from . import ast
+from .precedence import check_pending
 from .transformer import ToAst
 
 MAX_ERRORS = 20
@@ -134,9 +135,18 @@ def parse_text(text: str, path: str = "<string>") -> ast.Module:
         try:
             while True:
                 builder.reset(path)
+                err: UnexpectedInput | None = None
                 try:
                     decls = parser.parse(blanked)
-                except UnexpectedInput as err:
+                except UnexpectedInput as exc:
+                    err = exc
+                    stack = getattr(getattr(exc, "state", None), "value_stack", None)
+                    if stack:
+                        check_pending(stack)
+                if builder.violations:  # they all precede the token lark stopped at
+                    tok, expected = min(builder.violations, key=lambda v: (v[0].line, v[0].column))
+                    err = UnexpectedToken(tok, {_terminal_for(t) for t in expected})
+                if err is not None:
                     errors.append(_diagnose(err, blanked, path))
                     restart = _restart_line(text, err)
                     if restart is None or len(errors) >= MAX_ERRORS:
@@ -190,6 +200,14 @@ def _describe_expected(expected) -> str:
 @lru_cache(maxsize=None)
 def _terminal_named(text: str) -> str | None:
     return next((t.name for t in grammar().terminals if t.pattern.value == text), None)
+
+
+_NAMED = frozenset({"NAME", "INT", "STRING", "_OPEN_SEQ"})
+
+
+def _terminal_for(text: str) -> str:
+    """The terminal that matches `text` (a terminal's name is kept as it is)."""
+    return text if text in _NAMED else _terminal_named(text) or text
 
 
 def _literal(term: str) -> str:

@@ -20,6 +20,7 @@ from lark import Token, Transformer
 from ..diagnostics import Diagnostic
 from ..source import Span
 from . import ast
+from .precedence import Chain, field_token, first_token
 
 # Named terminals that carry meaning (everything else a `!` rule keeps is punctuation).
 _KEEP = frozenset({"NAME", "INT", "STRING", "ASSERT_NOT", "REFINES", "HAS_TRACE"})
@@ -42,9 +43,15 @@ class ToAst(Transformer):
         # id(inner node) -> (inner node, "(", ")"): a parenthesised operand's text
         # starts and ends at its brackets (the node is kept alive, so ids stay unique)
         self._outer: dict[int, tuple] = {}
+        # (token, expected terminals): what the operator table forbids in a chain the
+        # flat grammar accepted; parser.py reports the first as a syntax error
+        self.violations: list[tuple] = []
 
     def _error(self, code: str, message: str, span: Span | None) -> None:
         self.errors.append(Diagnostic(code, message, span))
+
+    def _violation(self, tok: Token, expected) -> None:
+        self.violations.append((tok, expected))
 
     # ----- helpers -----------------------------------------------------------------
     def _start(self, x):
@@ -86,6 +93,26 @@ class ToAst(Transformer):
             return None
         end = self._end(c)
         return Span(self.path, start[0], start[1], end[0], end[1])
+
+    def _span2(self, l, r) -> Span | None:
+        """`_span([l, r])` for two AST nodes, the common case, without the generic walk."""
+        outer = self._outer
+        o = outer.get(id(l))
+        if o is None:
+            s = l.span
+            if s is None:
+                return self._span([l, r])
+            line, col = s.line, s.column
+        else:
+            line, col = o[1].line, o[1].column
+        o = outer.get(id(r))
+        if o is None:
+            s = r.span
+            if s is None:
+                return self._span([l, r])
+            return Span(self.path, line, col, s.end_line, s.end_column)
+        t = o[2]
+        return Span(self.path, line, col, t.end_line, max(t.end_column - 1, 1))
 
     def _tok_span(self, tok: Token) -> Span:
         return Span(self.path, tok.line, tok.column, tok.end_line or tok.line,
@@ -279,36 +306,39 @@ class ToAst(Transformer):
     def placement(self, c):
         return ast.Placement(str(c[0]), str(c[1]), span=self._span(c))
 
-    # ----- process operators ---------------------------------------------------------
-    def hiding(self, c):
-        return ast.Hide(c[0], c[1], span=self._span(c))
+    # ----- operator chains (precedence.py) --------------------------------------------
+    def head(self, c):
+        chain = c[0]
+        if chain is None:
+            chain = Chain(self)
+        x = c[1]
+        if type(x) is Token:  # a prefix operator
+            chain.prefix(x)
+            return chain
+        chain.operand(x)
+        tok = c[2]
+        n = len(c)
+        if n == 3:
+            chain.binary(tok.value, tok)
+        elif type(tok) is Token:
+            if n == 5:  # [| A |]
+                chain.binary("[|", tok, c[3])
+            else:       # [ A || B ]
+                chain.binary("[", tok, (c[3], c[5]))
+        else:           # fields ->
+            fields = tuple(c[2:-1])
+            chain.binary("->", c[-1], fields, field_token(fields[0]))
+        return chain
 
-    def gen_parallel(self, c):
-        return ast.GenParallel(c[0], c[1], c[2], span=self._span(c))
+    def expr_chain(self, c):
+        chain = c[0]
+        chain.operand(c[1])
+        return chain.finish()
 
-    def alpha_parallel(self, c):
-        return ast.AlphaParallel(c[0], c[1], c[2], c[3], span=self._span(c))
-
-    def _procop(op):
-        def method(self, c):
-            return ast.ProcOp(op, c[0], c[1], span=self._span(c))
-        return method
-
-    interleave = _procop("|||")
-    internal_choice = _procop("|~|")
-    external_choice = _procop("[]")
-    interrupt = _procop("/\\")
-    timeout = _procop("[>")
-    sequential = _procop(";")
-
-    def prefix(self, c):
-        span = self._span(c)
-        c = _strip(c)
-        base, fields = c[0]
-        return ast.Prefix(base, fields, c[1], span=span)
-
-    def event(self, c):
-        return c[0], tuple(c[1:])
+    def expr_loose(self, c):
+        chain = c[0]
+        chain.loose(c[1], first_token(c[1]))
+        return chain.finish()
 
     def input_field(self, c):
         span = self._span(c)
@@ -322,11 +352,6 @@ class ToAst(Transformer):
 
     def pattern_term(self, c):
         return c[0] if len(c) == 1 else ast.Dotted(tuple(c), span=self._span(c))
-
-    def guard(self, c):
-        span = self._span(c)
-        c = _strip(c)
-        return ast.Guard(c[0], c[1], span=span)
 
     def if_expr(self, c):
         span = self._span(c)
