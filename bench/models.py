@@ -20,7 +20,6 @@ only succeed after visiting every reachable state.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 FAMILIES = ("philosophers", "checkpoint", "2pc")

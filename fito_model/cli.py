@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__
+from .bounds import Bounds
 from .diagnostics import Diagnostic, FitoError
 from .report.diagnostics import render_json, render_text
 from .source import SourceFile
@@ -70,9 +71,7 @@ def _remember_sources(err: FitoError, sources: dict[str, SourceFile]) -> None:
                 sources[d.span.path] = src
 
 
-def _bounds(args) -> "Bounds":
-    from .bounds import Bounds
-
+def _bounds(args) -> Bounds:
     return Bounds(max_states=args.max_states, max_depth=args.max_depth, timeout=args.timeout,
                   max_memory=int(args.max_memory * 1024**2))
 

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from functools import reduce
 
-from ..diagnostics import Diagnostic, FitoError
+from ..diagnostics import Diagnostic
 from ..source import Span
 from ..syntax import ast
 from ..syntax.loader import Program
@@ -341,7 +341,7 @@ class Evaluator:
                 return self.call(self.eval(f, env), [self.argument(a, env) for a in args], e.span)
             case ast.If(condition=c, then=t, orelse=o):
                 return self.eval(t if self.bool(c, env) else o, env)
-            case ast.Let(decls=decls, body=body):
+            case ast.Let(body=body):
                 return self.eval(body, self._let_env(e, env))
             case ast.Lambda():
                 return LambdaValue(P.Code(e), _restrict(env, free_vars(e)))
