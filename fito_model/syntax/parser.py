@@ -22,6 +22,8 @@ from importlib.resources import files
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import ContextualLexer
+from lark.parser_frontends import PostLexConnector
 
 from ..diagnostics import Diagnostic, FitoError, Note
 from ..source import Span
@@ -103,6 +105,197 @@ class SequenceBrackets:
         return tok is not None and (tok.type in self.OPERAND_END_TYPES or tok.value in self.OPERAND_END)
 
 
+class FastLexer:
+    """The lexer the parser uses: one compiled regex over the whole text, plus SequenceBrackets.
+
+    It produces exactly the tokens of lark's contextual lexer followed by the
+    SequenceBrackets post-lexer, at a fraction of the cost. It scans with one
+    regex equivalent to the contextual lexer's root lexer (all terminals; the
+    words that are keywords only somewhere are retyped from NAME by a dict,
+    as lark's root lexer does). In a parser state whose own lexer accepts that
+    token, the state's lexer would return the same token (its terminals are a
+    subset of the root's, in the same order), so the token is used as it is.
+    Otherwise (a word that is a keyword or a name only in some places, the
+    property words after `:[`, `[T=` where a refinement cannot follow, a
+    lexical error, ...) the token at that position is lexed by lark's own
+    lexer for the state, so such cases and every lexical error come out
+    exactly as before.
+    """
+
+    # Where two alternatives can match at one place, the first is the root lexer's choice.
+    _KINDS = (r"[ \t\f\r]*(?:"
+              r"(assert\s+not\b)"                       # 1 ASSERT_NOT
+              r"|([A-Za-z_][A-Za-z0-9_']*)"             # 2 a word
+              r"|(--[^\n]*)"                            # 3 line comment
+              r"|(\{-(?:.|\n)*?-\})"                    # 4 block comment (parse_text blanks them first)
+              r"|({punct})"                             # 5 punctuation
+              r"|(\n[ \t\f\r\n]*)"                       # 6 newlines (and indentation)
+              r"|([0-9]+)"                              # 7 INT
+              r'|("(?:[^"\\\n]|\\.)*")'                 # 8 STRING
+              r")")
+
+    def __init__(self, contextual) -> None:
+        self.contextual = contextual
+        root = contextual.root_lexer
+        names = {t.name for t in root.terminals}
+        words: dict[str, str] = {}
+        punct: dict[str, str] = {}
+        for t in root.terminals:
+            if t.pattern.type == "str":
+                (words if t.pattern.value[0].isalpha() else punct)[t.pattern.value] = t.name
+        refines = next(t for t in root.terminals if t.name == "REFINES")
+        for alt in ("[FD=", "[T=", "[F="):
+            punct[alt] = refines.name
+        self.words = words
+        self.punct = punct
+        expected = {"NAME", "INT", "STRING", "ASSERT_NOT", "REFINES", "WS", "COMMENT", "BLOCK_COMMENT"}
+        # every other regex terminal begins with a letter and is tried after NAME by the root lexer,
+        # which so lexes its first word as NAME (the state's lexer, via the fallback, does the rest)
+        order = [t.name for t in root.terminals]
+        for t in root.terminals:
+            if t.pattern.type == "re" and t.name not in expected:
+                assert re.match(r"(?:\(\?:)?[a-z]", t.pattern.value) and order.index(t.name) > order.index("NAME"), t
+        assert expected <= names
+        assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_']*", w) for w in words), words
+        assert not any(re.match(r"""[A-Za-z0-9_"\s]""", p) for p in punct), punct
+        alts = sorted(punct, key=lambda s: (-len(s), s))
+        self.regex = re.compile(self._KINDS.replace("{punct}", "|".join(re.escape(a) for a in alts)))
+        self._tables_cache: tuple[dict, dict] | None = None
+
+    def _tables(self) -> tuple[dict, dict]:
+        """(parser state -> {terminal its lexer matches: class}, terminal -> class).
+
+        A state's lexer matches the terminals the state accepts, the ignored
+        ones and LESSTHAN, MORETHAN (always accepted, for SequenceBrackets).
+        A terminal's class says what it is to SequenceBrackets (its value is
+        fixed, except for NAME, INT, STRING): 1 opens a bracket level, 2 ends
+        an operand, 4 closes a bracket level, 8 is KNOWS, 16 is LESSTHAN, 32
+        is MORETHAN; 64 is always set, so that a class is never 0.
+        """
+        sb = SequenceBrackets
+        kinds = {}
+        for t in self.contextual.root_lexer.terminals:
+            v = t.pattern.value if t.pattern.type == "str" else None
+            kinds[t.name] = (64 | (1 if v in sb.OPENERS else 0) | (4 if v in sb.CLOSERS else 0)
+                             | (2 if v in sb.OPERAND_END or t.name in sb.OPERAND_END_TYPES else 0)
+                             | (8 if t.name == "KNOWS" else 0) | (16 if t.name == "LESSTHAN" else 0)
+                             | (32 if t.name == "MORETHAN" else 0))
+        for name in ("_OPEN_SEQ", "_CLOSE_SEQ"):
+            kinds[name] = 64 | (2 if name in sb.OPERAND_END_TYPES else 0)
+        accepts = {state: {t.name: kinds[t.name] for t in lexer.terminals}
+                   for state, lexer in self.contextual.lexers.items()}
+        return accepts, kinds
+
+    def lex(self, lexer_state, parser_state):
+        text = lexer_state.text.text
+        end = lexer_state.text.end
+        line_ctr = lexer_state.line_ctr
+        if self._tables_cache is None:
+            self._tables_cache = self._tables()
+        accepts, kinds = self._tables_cache
+        state_stack = parser_state.state_stack
+        words, punct = self.words, self.punct
+        new = str.__new__
+        Tok = Token
+        borrow = Token.new_borrow_pos
+        open_seq_kind, close_seq_kind = kinds["_OPEN_SEQ"], kinds["_CLOSE_SEQ"]
+        open_seqs = [0]
+        compares = False  # a `<` here compares: the previous token ends an operand (not a `knows^` depth)
+        after_knows = 0  # the previous token is KNOWS
+        last = None  # the last token yielded
+        pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
+        match = self.regex.scanner(text, pos, end).match
+        while True:
+            m = match()
+            k = None
+            if m is not None:
+                kind = m.lastindex
+                if kind == 2:
+                    v = m.group(2)
+                    typ = words.get(v, "NAME")
+                elif kind == 5:
+                    v = m.group(5)
+                    typ = punct[v]
+                elif kind == 6:
+                    v = m.group(6)
+                    line += v.count("\n")
+                    pos = m.end()
+                    line_start = pos - (len(v) - v.rindex("\n") - 1)
+                    continue
+                elif kind == 7:
+                    v = m.group(7)
+                    typ = "INT"
+                elif kind == 8:
+                    v = m.group(8)
+                    typ = "STRING"
+                elif kind == 3:
+                    pos = m.end()
+                    continue
+                elif kind == 4:
+                    v = m.group(4)
+                    if "\n" in v:
+                        line += v.count("\n")
+                        line_start = m.start(4) + v.rindex("\n") + 1
+                    pos = m.end()
+                    continue
+                else:  # ASSERT_NOT, which may span lines: left to lark
+                    v, typ = m.group(1), None
+                pos = m.end()
+                k = accepts[state_stack[-1]].get(typ)
+                if k is not None:
+                    tok = new(Tok, v)
+                    tok.type = typ
+                    tok.value = v
+                    tok.start_pos = start = pos - len(v)
+                    tok.line = tok.end_line = line
+                    tok.column = start - line_start + 1
+                    tok.end_column = pos - line_start + 1
+                    tok.end_pos = pos
+                else:
+                    pos -= len(v)
+            elif pos >= end:
+                return
+            if k is None:
+                # lark's own lexer for this state (and its errors), from pos
+                lexer_state.last_token = last
+                line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos = pos, line, line_start
+                line_ctr.column = pos - line_start + 1
+                lexer = self.contextual.lexers[state_stack[-1]]
+                try:
+                    tok = lexer.next_token(lexer_state, parser_state)
+                except EOFError:
+                    return
+                except UnexpectedCharacters as e:  # as ContextualLexer.lex
+                    try:
+                        last_token = lexer_state.last_token
+                        token = self.contextual.root_lexer.next_token(lexer_state, parser_state)
+                        raise UnexpectedToken(token, e.allowed, state=parser_state, token_history=[last_token],
+                                              terminals_by_name=self.contextual.root_lexer.terminals_by_name)
+                    except UnexpectedCharacters:
+                        raise e from None
+                pos, line, line_start = line_ctr.char_pos, line_ctr.line, line_ctr.line_start_pos
+                match = self.regex.scanner(text, pos, end).match
+                v = tok.value
+                k = kinds[tok.type]
+            # SequenceBrackets.process, inline
+            if k & 53:
+                if k & 16 and not compares:
+                    open_seqs[-1] += 1
+                    tok = borrow("_OPEN_SEQ", v, tok)
+                    k = open_seq_kind
+                elif k & 32 and open_seqs[-1]:
+                    open_seqs[-1] -= 1
+                    tok = borrow("_CLOSE_SEQ", v, tok)
+                    k = close_seq_kind
+                elif k & 1:
+                    open_seqs.append(0)
+                elif k & 4 and len(open_seqs) > 1:
+                    open_seqs.pop()
+            compares = k & 2 and not after_knows
+            after_knows = k & 8
+            last = tok
+            yield tok
+
 @lru_cache(maxsize=1)
 def grammar() -> Lark:
     """The grammar, loaded once, with the AST builder applied inline at each reduction."""
@@ -114,6 +307,10 @@ def grammar() -> Lark:
                       if not (r.options.expand1 and len(r.expansion) == 1) and not hasattr(ToAst, name)})
     if missing:  # pragma: no cover - guards grammar drift
         raise NotImplementedError(f"no AST rule for grammar rules {missing}")
+    frontend = parser.parser
+    connector = frontend.lexer  # lark's contextual lexer + SequenceBrackets
+    assert isinstance(connector, PostLexConnector) and isinstance(connector.lexer, ContextualLexer)
+    frontend.lexer = FastLexer(connector.lexer)
     return parser
 
 
@@ -307,13 +504,14 @@ def _check_nesting(text: str, path: str) -> None:
     """Refuse absurd bracket nesting up front: later stages recurse over the AST."""
     depth = 0
     for m in _SCAN.finditer(text):
-        if m.group(1):
+        bracket = m.lastindex  # 1 opens, 2 closes, None: a comment, a string, `[T=`, ...
+        if bracket == 1:
             depth += 1
             if depth > MAX_NESTING:
                 raise FitoError(Diagnostic("FITO105", f"brackets nested more than {MAX_NESTING} deep",
                                            _offset_span(text, path, m.start())))
-        elif m.group(2):
-            depth = max(depth - 1, 0)
+        elif bracket == 2 and depth:
+            depth -= 1
 
 
 def _check_depth(decls: list, path: str) -> None:

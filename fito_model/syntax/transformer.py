@@ -88,6 +88,10 @@ class ToAst(Transformer):
         return None
 
     def _span(self, c) -> Span | None:
+        if type(c) is list and c:
+            first, last = c[0], c[-1]
+            if type(first) is Token and type(last) is Token:  # the common case, without the generic walk
+                return Span(self.path, first.line, first.column, last.end_line, max(last.end_column - 1, 1))
         start = self._start(c)
         if start is None:
             return None
