@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from . import ast
+from .precedence import LEFT_MIN, LEVEL, PREFIX, RIGHT_MIN
 
 __all__ = ["print_module", "print_decl", "print_expr", "print_pattern"]
 
@@ -45,28 +46,16 @@ CONCAT = 17     # s ^ t
 POSTFIX = 18    # f(x)  P[[a <- b]]
 ATOM = 19
 
-# binary process operators: own level, level of the left and of the right operand
-_PROC_OPS = {
-    "|||": (INTER, INTER, PAR),
-    "|~|": (ICHOICE, ICHOICE, ECHOICE),
-    "[]": (ECHOICE, ECHOICE, INTERRUPT),
-    "/\\": (INTERRUPT, INTERRUPT, TIMEOUT),
-    "[>": (TIMEOUT, TIMEOUT, SEMI),
-    ";": (SEMI, SEMI, PREFIXED),
-}
+# Operators: (own level, loosest left operand, loosest right operand), from the parser's
+# table in precedence.py (which counts from 1; the printer's levels count from 0).
+def _levels(op: str) -> tuple[int, int, int]:
+    return LEVEL[op] - 1, LEFT_MIN[op] - 1, RIGHT_MIN[op] - 1
+
+
 _COMPARISONS = ("==", "!=", "<", ">", "<=", ">=")
-_BIN_OPS = {
-    "or": (OR, OR, AND),
-    "and": (AND, AND, NOT),
-    **{op: (CMP, DOT, DOT) for op in _COMPARISONS},
-    "+": (ARITH, ARITH, PRODUCT),
-    "-": (ARITH, ARITH, PRODUCT),
-    "*": (PRODUCT, PRODUCT, UNARY),
-    "/": (PRODUCT, PRODUCT, UNARY),
-    "%": (PRODUCT, PRODUCT, UNARY),
-    "^": (CONCAT, CONCAT, POSTFIX),
-}
-_UN_OPS = {"not": NOT, "-": UNARY, "#": UNARY}
+_PROC_OPS = {op: _levels(op) for op in ("|||", "|~|", "[]", "/\\", "[>", ";")}
+_BIN_OPS = {op: _levels(op) for op in ("or", "and", *_COMPARISONS, "+", "-", "*", "/", "%", "^")}
+_UN_OPS = {op: level - 1 for op, level in PREFIX.items()}
 _REPLICATED = ("[]", "|~|", "|||", ";", "[|A|]", "||")
 _FREE_PROPERTIES = ("uniform recovery", "atomic snapshot", "consistent recovery", "agreement", "never mixed")
 
