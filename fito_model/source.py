@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
-    """A 1-based, end-inclusive region of one source file."""
+class Span(NamedTuple):
+    """A 1-based, end-inclusive region of one source file.
+
+    A named tuple rather than a frozen dataclass: the parser makes one per AST
+    node, and a tuple is several times cheaper to build (`new_span`).
+    """
 
     path: str
     line: int
@@ -16,6 +20,14 @@ class Span:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
+
+
+def new_span(path: str, line: int, column: int, end_line: int, end_column: int) -> Span:
+    """`Span(...)` without the keyword handling of a named tuple's constructor (the parser's hot path)."""
+    return _tuple_new(Span, (path, line, column, end_line, end_column))
+
+
+_tuple_new = tuple.__new__
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from lark.parser_frontends import PostLexConnector
 from ..diagnostics import Diagnostic, FitoError, Note
 from ..source import Span
 from . import ast
+from .lalr import TableDriver
 from .precedence import check_pending
 from .transformer import ToAst
 
@@ -311,6 +312,7 @@ def grammar() -> Lark:
     connector = frontend.lexer  # lark's contextual lexer + SequenceBrackets
     assert isinstance(connector, PostLexConnector) and isinstance(connector.lexer, ContextualLexer)
     frontend.lexer = FastLexer(connector.lexer)
+    frontend.parser.parser = TableDriver(frontend.parser.parser)
     return parser
 
 
@@ -515,30 +517,36 @@ def _check_nesting(text: str, path: str) -> None:
 
 
 def _check_depth(decls: list, path: str) -> None:
-    """Refuse ASTs deeper than MAX_DEPTH (iteratively: the AST may be very deep)."""
-    stack = [(d, 2) for d in decls]
-    while stack:
-        node, depth = stack.pop()
+    """Refuse ASTs deeper than MAX_DEPTH (level by level, without recursion: the AST may be very deep)."""
+    level, depth = list(decls), 2
+    while level:
         if depth > MAX_DEPTH:
-            span = node.span
+            span = level[0].span
             line, col = (span.line, span.column) if span is not None else (1, 1)
             raise FitoError(Diagnostic("FITO105", f"expression nested more than {MAX_DEPTH} levels deep "
                                        "(operators chained without brackets); split it into named definitions",
                                        Span(path, line, col, line, col)))
-        depth += 1
-        for name in _CHILD_FIELDS[type(node)]:
-            v = getattr(node, name)
-            if isinstance(v, tuple):
-                stack.extend((x, depth) for x in v if isinstance(x, ast.Node))
-            elif isinstance(v, ast.Node):
-                stack.append((v, depth))
+        below: list = []
+        for node in level:
+            for name in _CHILD_FIELDS[type(node)]:
+                v = getattr(node, name)
+                if type(v) is tuple:
+                    below += [x for x in v if isinstance(x, ast.Node)]
+                elif isinstance(v, ast.Node):
+                    below.append(v)
+        level, depth = below, depth + 1
+
+
+# An annotation naming only these cannot hold an AST node.
+_ATOMIC_FIELD = re.compile(r"(?:\s|[|,.\[\]]|\bstr\b|\bint\b|\bbool\b|\bNone\b|\btuple\b)*")
 
 
 class _ChildFields(dict):
     """type -> names of the fields that may hold AST nodes (or tuples of them)."""
 
     def __missing__(self, cls):
-        names = tuple(n for n in cls.__dataclass_fields__ if n != "span")
+        names = tuple(n for n, f in cls.__dataclass_fields__.items()
+                      if n != "span" and not _ATOMIC_FIELD.fullmatch(str(f.type)))
         self[cls] = names
         return names
 

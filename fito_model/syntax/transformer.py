@@ -18,7 +18,7 @@ import re
 from lark import Token, Transformer
 
 from ..diagnostics import Diagnostic
-from ..source import Span
+from ..source import Span, new_span
 from . import ast
 from .precedence import Chain, field_token, first_token
 
@@ -91,12 +91,12 @@ class ToAst(Transformer):
         if type(c) is list and c:
             first, last = c[0], c[-1]
             if type(first) is Token and type(last) is Token:  # the common case, without the generic walk
-                return Span(self.path, first.line, first.column, last.end_line, max(last.end_column - 1, 1))
+                return new_span(self.path, first.line, first.column, last.end_line, max(last.end_column - 1, 1))
         start = self._start(c)
         if start is None:
             return None
         end = self._end(c)
-        return Span(self.path, start[0], start[1], end[0], end[1])
+        return new_span(self.path, start[0], start[1], end[0], end[1])
 
     def _span2(self, l, r) -> Span | None:
         """`_span([l, r])` for two AST nodes, the common case, without the generic walk."""
@@ -114,12 +114,12 @@ class ToAst(Transformer):
             s = r.span
             if s is None:
                 return self._span([l, r])
-            return Span(self.path, line, col, s.end_line, s.end_column)
+            return new_span(self.path, line, col, s.end_line, s.end_column)
         t = o[2]
-        return Span(self.path, line, col, t.end_line, max(t.end_column - 1, 1))
+        return new_span(self.path, line, col, t.end_line, max(t.end_column - 1, 1))
 
     def _tok_span(self, tok: Token) -> Span:
-        return Span(self.path, tok.line, tok.column, tok.end_line or tok.line,
+        return new_span(self.path, tok.line, tok.column, tok.end_line or tok.line,
                     max((tok.end_column or tok.column + 1) - 1, 1))
 
     def _pattern(self, e: ast.Expr) -> ast.Pattern:
