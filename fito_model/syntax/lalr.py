@@ -7,12 +7,15 @@ one int per entry (a state to shift or go to, or the bitwise complement of a
 reduction's index) keeps the per-token work to a dict lookup and a list push.
 The tables, callbacks, state and value stacks are lark's, so an error leaves
 exactly the `ParserState` lark would (the parser reads its value stack), and
-the shifts and reductions happen in the same order.
+the shifts and reductions happen in the same order. A `?rule` with one
+symbol (lark's ExpandSingleChild on one child returns that child) only
+changes the state.
 """
 from __future__ import annotations
 
 from lark import Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_parser import _Parser
 from lark.parsers.lalr_parser_state import ParserState
@@ -27,7 +30,7 @@ class TableDriver(_Parser):
             raise ValueError("TableDriver does not run terminal callbacks")
         states = self.parse_table.states
         rules: dict = {}  # rule -> index into self.reductions
-        self.reductions: list[tuple[int, object, str]] = []  # (symbols popped, callback, rule's origin)
+        self.reductions: list[tuple] = []  # (symbols popped, callback or None, rule's origin)
         self.table: list[dict[str, int]] = [{} for _ in range(max(states) + 1)]
         for state, actions in states.items():
             row = self.table[state]
@@ -37,7 +40,10 @@ class TableDriver(_Parser):
                 else:
                     if arg not in rules:
                         rules[arg] = len(self.reductions)
-                        self.reductions.append((len(arg.expansion), self.callbacks[arg], arg.origin.name))
+                        callback = self.callbacks[arg]
+                        if len(arg.expansion) == 1 and type(callback) is ExpandSingleChild:
+                            callback = None  # `?rule` with one symbol: the child is the value
+                        self.reductions.append((len(arg.expansion), callback, arg.origin.name))
                     row[symbol] = ~rules[arg]
 
     def parse_from_state(self, state: ParserState, last_token: Token | None = None):
@@ -56,14 +62,17 @@ class TableDriver(_Parser):
                     values.append(token)
                     break
                 size, callback, origin = reductions[~act]
-                if size:
-                    children = values[-size:]
-                    del states[-size:]
-                    del values[-size:]
+                if callback is None:  # a unit rule that passes its one child on: only the state changes
+                    states[-1] = table[states[-2]][origin]
                 else:
-                    children = []
-                values.append(callback(children))
-                states.append(table[states[-1]][origin])
+                    if size:
+                        children = values[-size:]
+                        del states[-size:]
+                        del values[-size:]
+                    else:
+                        children = []
+                    values.append(callback(children))
+                    states.append(table[states[-1]][origin])
                 if states[-1] == end_state:  # only a reduction at $END gets here
                     return values[-1]
         raise AssertionError("the token stream ended without $END")  # pragma: no cover

@@ -452,9 +452,7 @@ class ToAst(Transformer):
 
     # ----- atoms -------------------------------------------------------------------
     def int_lit(self, c):
-        span = self._span(c)
-        c = _strip(c)
-        return ast.IntLit(int(c[0]), span=span)
+        return ast.IntLit(int(c[0]), span=self._tok_span(c[0]))
 
     def true_lit(self, c):
         span = self._span(c)
@@ -472,9 +470,7 @@ class ToAst(Transformer):
         return ast.StringLit(_string(c[0]), span=span)
 
     def var(self, c):
-        span = self._span(c)
-        c = _strip(c)
-        return ast.Var(str(c[0]), span=span)
+        return ast.Var(str(c[0]), span=self._tok_span(c[0]))
 
     def paren(self, c):
         inner = c[1]
