@@ -20,7 +20,6 @@ from ..semantics.evaluate import EvalError
 from ..semantics.sorts import property_decls
 from ..syntax import ast
 from . import product
-from .divergence import RecordEdges
 from .runner import incomplete_outcome
 from .liveness import find_lasso
 from .monitors import (Agreement, AtomicSnapshot, Bad, ConsistentRecovery, LiveVector, Monitor, NeverMixed,
@@ -33,15 +32,15 @@ SAFETY = {"uniform recovery": UniformRecovery, "atomic snapshot": AtomicSnapshot
 
 
 class _Run:
-    """The explored system, its roles and a monitor, shared by every FITO check."""
+    """The system, its roles and a monitor, explored together: shared by every FITO check."""
 
     def __init__(self, model, a: ast.PropertyAssertion, monitor_class, budget: Budget):
         self.model, self.budget, self.t0 = model, budget, time.monotonic()
         self.roles = roles_of(model.evaluator, monitor_class.roles_needed, a.property.span)
         self.monitor: Monitor = monitor_class(self.roles)
         self.network = model.network(a.process, budget)
-        self.system = bfs(self.network, budget, RecordEdges())
         self.seen = np.array([r.observed for r in self.network.rules], dtype=np.int64)
+        self.system = None
 
     def stats(self, prod: product.Product) -> Stats:
         n = len(prod)
@@ -49,8 +48,11 @@ class _Run:
                      self.system.stats.depth, time.monotonic() - self.t0, peak_memory(),
                      self.system.stats.bytes_per_state)
 
-    def explore(self, **kw) -> product.Product:
-        return product.explore(self.system.graph, self.seen, self.roles, self.monitor, self.budget, **kw)
+    def explore(self, **kw) -> product.Product | None:
+        """The product, searched beside the system; None when a bound stopped the system's search."""
+        search = product.ProductSearch(self.seen, self.roles, self.monitor, self.budget, **kw)
+        self.system = bfs(self.network, self.budget, search)
+        return None if self.system.status == "incomplete" else search.finish()
 
     def steps(self, prod: product.Product, pairs_path: list[tuple[int, int]]) -> list[Step]:
         graph = self.system.graph
@@ -65,9 +67,9 @@ class _Run:
 
 def check_safety(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, SAFETY[a.property.kind], budget)
-    if run.system.status == "incomplete":
-        return incomplete_outcome(run.system)
     prod = run.explore()
+    if prod is None:
+        return incomplete_outcome(run.system)
     if prod.target is None:
         judges = type(run.monitor).judged is not Monitor.judged
         if judges and prod.judged == 0:
@@ -126,10 +128,10 @@ def _show(ev, expr) -> str:
 
 def check_reaches(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, LiveVector, budget)
-    if run.system.status == "incomplete":
-        return incomplete_outcome(run.system)
     pred, name = _goal(model, a, run.roles)
     prod = run.explore(is_target=pred)
+    if prod is None:
+        return incomplete_outcome(run.system)
     if prod.target is None:
         return Outcome("violated", f"no reachable instant satisfies {name}", run.stats(prod))
     steps = run.steps(prod, prod.path_to(prod.target))
@@ -139,10 +141,10 @@ def check_reaches(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
 
 def check_converges(model, a: ast.PropertyAssertion, budget: Budget) -> Outcome:
     run = _Run(model, a, LiveVector, budget)
-    if run.system.status == "incomplete":
-        return incomplete_outcome(run.system)
     pred, name = _goal(model, a, run.roles)
     prod = run.explore(is_target=lambda m: False, record_edges=True)
+    if prod is None:
+        return incomplete_outcome(run.system)
     good = np.array([pred(m) for m in prod.states], dtype=bool)[prod.mon_id]
     fairness = a.property.fairness
     fair = frozenset()

@@ -1,7 +1,7 @@
-"""A monitor composed with an explored system: BFS over (system state, monitor state).
+"""A monitor composed with the system: BFS over (system state, monitor state), on the fly.
 
-The system's reachable graph comes from the numpy BFS; the monitor runs
-beside it, a frontier at a time: monitor states are interned to integers and
+The system's transitions come from the numpy BFS a level at a time; the
+monitor runs beside it, a frontier at a time: monitor states are interned to integers and
 their transitions fill a table lazily (only the (monitor state, event) pairs
 that occur are ever computed in Python), so expanding a frontier is array
 gathers, as in the system search. A violation is a shortest path to a Bad
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..bounds import BoundReached, Budget
-from ..explore.result import StateGraph
+from ..explore.bfs import Visitor
 from ..explore.visited import VisitedSet
 from .monitors import Bad, Monitor
 from .roles import Roles
@@ -92,42 +92,102 @@ class _MonitorTable:
             self.judged[m, c] = after is not before and self.monitor.judged(before, after)
 
 
-def explore(graph: StateGraph, seen: np.ndarray, roles: Roles, monitor: Monitor, budget: Budget,
-            is_target=lambda m: isinstance(m, Bad), record_edges: bool = False) -> Product:
-    """`seen[rule]` is the event a monitor observes on a rule (the event before hiding)."""
-    order = np.argsort(graph.src, kind="stable")
-    starts = np.searchsorted(graph.src[order], np.arange(graph.n_states + 1))
-    edge_event = seen[graph.rule]
-    observed = [e for e in np.unique(edge_event).tolist() if roles.classify(e)]
-    class_of = np.zeros(int(edge_event.max(initial=0)) + 1, dtype=np.int64)
-    class_of[observed] = np.arange(1, len(observed) + 1)
-    edge_class = class_of[edge_event]
+class _Column:
+    """An int64 array that grows at its end (amortised doubling): the product's copy of the system graph."""
 
-    table = _MonitorTable(monitor, roles, [-1] + observed, is_target,
-                          next=np.full((64, len(observed) + 1), -1, dtype=np.int64),
-                          judged=np.zeros((64, len(observed) + 1), dtype=bool))
-    m0 = table.intern(monitor.initial())
-    visited = VisitedSet(with_index=record_edges)
-    key0 = np.array([m0], dtype=np.uint64)
-    visited.add(key0, 0)
-    lv_sys, lv_mon = [np.zeros(1, dtype=np.int64)], [np.array([m0], dtype=np.int64)]
-    lv_parent, lv_via = [np.full(1, -1, dtype=np.int64)], [np.full(1, -1, dtype=np.int64)]
-    edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    n, judged, target = 1, 0, (0 if table.target[m0] else None)
-    f_sys, f_mon, f_idx = lv_sys[0], lv_mon[0], np.zeros(1, dtype=np.int64)
-    while target is None and len(f_sys):
+    def __init__(self, first: tuple[int, ...] = ()) -> None:
+        self.data = np.zeros(max(1024, len(first)), dtype=np.int64)
+        self.n = len(first)
+        self.data[:self.n] = first
+
+    def extend(self, values: np.ndarray) -> None:
+        end = self.n + len(values)
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), dtype=np.int64)
+            grown[:self.n] = self.data[:self.n]
+            self.data = grown
+        self.data[self.n:end] = values
+        self.n = end
+
+
+class ProductSearch(Visitor):
+    """BFS over (system state, monitor state) pairs, run beside the system's BFS, a level at a time.
+
+    It rides on the system search as its Visitor: after the system expands its
+    level d, every system state at depth <= d has its transitions, and a pair
+    at product depth d holds a system state at depth <= d, so the product
+    expands its level d then. The first violation therefore stops both
+    searches, however large the rest of the system is; and the pairs, paths
+    and counterexamples are the ones a search over the finished graph finds.
+    `seen[rule]` is the event a monitor observes on a rule (the event before hiding).
+    """
+
+    record_edges = True
+
+    def __init__(self, seen: np.ndarray, roles: Roles, monitor: Monitor, budget: Budget,
+                 is_target=lambda m: isinstance(m, Bad), record_edges: bool = False) -> None:
+        observed = [e for e in np.unique(seen).tolist() if roles.classify(e)]
+        class_of = np.zeros(int(seen.max(initial=0)) + 1, dtype=np.int64)
+        class_of[observed] = np.arange(1, len(observed) + 1)
+        self.rule_class = class_of[seen]
+        self.budget, self.keep_edges = budget, record_edges
+        self.table = _MonitorTable(monitor, roles, [-1] + observed, is_target,
+                                   next=np.full((64, len(observed) + 1), -1, dtype=np.int64),
+                                   judged=np.zeros((64, len(observed) + 1), dtype=bool))
+        m0 = self.table.intern(monitor.initial())
+        # the system's transitions grouped by source state: those of state s are starts[s]:starts[s+1]
+        self.starts, self.dst, self.cls, self.edge = _Column((0,)), _Column(), _Column(), _Column()
+        self.n_edges = 0
+        self.visited = VisitedSet(with_index=record_edges)
+        self.visited.add(np.array([m0], dtype=np.uint64), 0)
+        self.lv_sys, self.lv_mon = [np.zeros(1, dtype=np.int64)], [np.array([m0], dtype=np.int64)]
+        self.lv_parent, self.lv_via = [np.full(1, -1, dtype=np.int64)], [np.full(1, -1, dtype=np.int64)]
+        self.edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.n, self.judged = 1, 0
+        self.target = 0 if self.table.target[m0] else None
+        self.frontier = (self.lv_sys[0], self.lv_mon[0], np.zeros(1, dtype=np.int64))
+
+    def level_done(self, sources: range, src: np.ndarray, dst: np.ndarray, rule: np.ndarray) -> bool:
+        """Take the system's newest level of transitions, expand one product level; True once done."""
+        assert sources.start == self.starts.n - 1, "levels arrive in order"
+        order = np.argsort(src, kind="stable")
+        self.starts.extend(self.dst.n + np.cumsum(np.bincount(src - sources.start, minlength=len(sources))))
+        self.dst.extend(dst[order])
+        self.cls.extend(self.rule_class[rule[order]])
+        self.edge.extend(self.n_edges + order)
+        self.n_edges += len(src)
+        self.expand_level()
+        return self.target is not None
+
+    def finish(self) -> Product:
+        """Expand what is left (the system graph is complete) and return the pairs found."""
+        while self.target is None and len(self.frontier[0]):
+            self.expand_level()
+        edge_arrays = None
+        if self.keep_edges:
+            edge_arrays = (tuple(np.concatenate([x[i] for x in self.edges]) for i in range(3)) if self.edges
+                           else (np.zeros(0, dtype=np.int64),) * 3)
+        return Product(np.concatenate(self.lv_sys), np.concatenate(self.lv_mon), self.table.states,
+                       np.concatenate(self.lv_parent), np.concatenate(self.lv_via), edge_arrays, self.target,
+                       self.judged)
+
+    def expand_level(self) -> None:
+        f_sys, f_mon, f_idx = self.frontier
+        if self.target is not None or not len(f_sys):
+            return
+        table, starts = self.table, self.starts.data
         deg = starts[f_sys + 1] - starts[f_sys]
         total = int(deg.sum())
         rep = np.repeat(np.arange(len(f_sys)), deg)
-        e = order[starts[f_sys][rep] + (np.arange(total) - (np.cumsum(deg) - deg)[rep])]
-        cls, cm = edge_class[e], f_mon[rep]
+        pos = starts[f_sys][rep] + (np.arange(total) - (np.cumsum(deg) - deg)[rep])
+        cls, cm, e = self.cls.data[pos], f_mon[rep], self.edge.data[pos]
         nm = table.next[cm, cls]
         if (nm < 0).any():
             unknown = nm < 0
             table.fill(cm[unknown], cls[unknown])
             nm = table.next[cm, cls]
-        judged += int(table.judged[cm, cls].sum())
-        nsys = graph.dst[e].astype(np.int64)
+        self.judged += int(table.judged[cm, cls].sum())
+        nsys = self.dst.data[pos]
         keys = (nsys.astype(np.uint64) << np.uint64(MONITOR_BITS)) | nm.astype(np.uint64)
         srt = np.argsort(keys, kind="stable")
         sk = keys[srt]
@@ -136,36 +196,25 @@ def explore(graph: StateGraph, seen: np.ndarray, roles: Roles, monitor: Monitor,
         rep_pos = srt[first]             # first occurrence of each distinct successor pair
         by_pos = np.argsort(rep_pos)
         uniq = rep_pos[by_pos]           # in generation order
-        is_new, index = visited.add(keys[uniq], n)
-        if record_edges:
+        is_new, index = self.visited.add(keys[uniq], self.n)
+        if self.keep_edges:
             run_index = np.empty(len(uniq), dtype=np.int64)
             run_index[by_pos] = index
             dst = np.empty(len(keys), dtype=np.int64)
             dst[srt] = run_index[np.cumsum(first) - 1]
-            edges.append((f_idx[rep], dst, e))
+            self.edges.append((f_idx[rep], dst, e))
         new = uniq[is_new]
-        if not len(new):
-            break
-        lv_sys.append(nsys[new])
-        lv_mon.append(nm[new])
-        lv_parent.append(f_idx[rep[new]])
-        lv_via.append(e[new])
+        self.lv_sys.append(nsys[new])
+        self.lv_mon.append(nm[new])
+        self.lv_parent.append(f_idx[rep[new]])
+        self.lv_via.append(e[new])
         hits = np.flatnonzero(np.array(table.target)[nm[new]])
         if len(hits):
-            target = n + int(hits[0])
+            self.target = self.n + int(hits[0])
         live = ~np.array(table.bad)[nm[new]]   # pairs in a Bad state are kept for paths, not expanded
-        f_sys, f_mon, f_idx = nsys[new][live], nm[new][live], (n + np.arange(len(new)))[live]
-        n += len(new)
-        if n >= budget.bounds.max_states:
-            raise BoundReached("max-states", f"after {n:,} (state, monitor) pairs", n, total)
-        if (bound := budget.exceeded()):
-            raise BoundReached(bound, f"after {n:,} (state, monitor) pairs", n, total)
-    edge_arrays = None
-    if record_edges:
-        if edges:
-            edge_arrays = tuple(np.concatenate([x[i] for x in edges]) for i in range(3))
-        else:
-            edge_arrays = (np.zeros(0, dtype=np.int64),) * 3
-    return Product(np.concatenate(lv_sys), np.concatenate(lv_mon), table.states, np.concatenate(lv_parent),
-                   np.concatenate(lv_via), edge_arrays, target, judged)
-
+        self.frontier = (nsys[new][live], nm[new][live], (self.n + np.arange(len(new)))[live])
+        self.n += len(new)
+        if self.n >= self.budget.bounds.max_states:
+            raise BoundReached("max-states", f"after {self.n:,} (state, monitor) pairs", self.n, total)
+        if (bound := self.budget.exceeded()):
+            raise BoundReached(bound, f"after {self.n:,} (state, monitor) pairs", self.n, total)

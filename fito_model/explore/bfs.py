@@ -82,6 +82,12 @@ class Visitor:
     def violations(self, rows: np.ndarray, enabled: np.ndarray, events: np.ndarray | None) -> np.ndarray | None:
         return None
 
+    def level_done(self, sources: range, src: np.ndarray, dst: np.ndarray, rule: np.ndarray) -> bool:
+        """With record_edges: called once a level is expanded, with the states expanded (`sources`,
+        by index) and their transitions, in the order the graph keeps them. True stops the search
+        (status "stopped": the visitor found what it looked for; the graph so far is kept)."""
+        return False
+
 
 @dataclass
 class Compiled:
@@ -221,6 +227,7 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
     frontier = init
     while len(frontier):
         level_new_rows, level_new_parent, level_new_rule = [], [], []
+        level_edges = len(edges)
         for start in range(0, len(frontier), CHUNK):
             rows = frontier[start:start + CHUNK]
             nxt, parent, rule, enabled, events = expand(comp, rows, visitor.needs_events)
@@ -254,6 +261,9 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
             break
         new_rows = np.concatenate(level_new_rows) if level_new_rows else frontier[:0]
         if not len(new_rows):
+            if visitor.record_edges and visitor.level_done(range(offsets[-1], n_states),
+                                                           *_joined(edges[level_edges:], comp)):
+                status = "stopped"
             break
         # Bounds are tested after the frontier was checked, before its new successors are
         # kept: every counted state has been checked, and "complete" is exact (a search that
@@ -275,6 +285,10 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
         levels_rows.append(new_rows)
         levels_parent.append(np.concatenate(level_new_parent))
         levels_rule.append(np.concatenate(level_new_rule))
+        if visitor.record_edges and visitor.level_done(range(offsets[-2], offsets[-1]),
+                                                       *_joined(edges[level_edges:], comp)):
+            status = "stopped"
+            break
         frontier = new_rows
 
     path = None
@@ -282,7 +296,7 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
         path = _path(layout, levels_rows, levels_parent, levels_rule, *found)
     graph = None
     if visitor.record_edges and status != "violation":
-        graph = _graph(edges, levels_rows, layout)
+        graph = _graph(edges, levels_rows, comp)
     return Exploration(status, stats(), bound, path, graph, comp)
 
 
@@ -296,14 +310,15 @@ def _path(layout, rows, parents, rules, level, pos):
     return steps[::-1]
 
 
-def _graph(edges, levels_rows, layout):
+def _joined(edges, comp: Compiled) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(src, dst, rule) of a list of edge chunks, in order."""
+    if not edges:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=comp.rule_dtype)
+    return tuple(np.concatenate([e[i] for e in edges]) for i in range(3))
+
+
+def _graph(edges, levels_rows, comp):
     from .result import StateGraph
 
-    if edges:
-        src = np.concatenate([e[0] for e in edges])
-        dst = np.concatenate([e[1] for e in edges])
-        rule = np.concatenate([e[2] for e in edges])
-    else:
-        src = dst = np.zeros(0, dtype=np.int64)
-        rule = np.zeros(0, dtype=np.int32)
-    return StateGraph(np.concatenate(levels_rows), src, dst, rule, layout)
+    return StateGraph(np.concatenate(levels_rows), *_joined(edges, comp), comp.layout)

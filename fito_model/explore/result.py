@@ -47,7 +47,8 @@ class StateGraph:
 
 @dataclass(frozen=True, eq=False)
 class Exploration:
-    """status: complete (every reachable state seen), violation, or incomplete (a bound stopped it)."""
+    """status: complete (every reachable state seen), violation, incomplete (a bound stopped it), or
+    stopped (the visitor ended the search: it found what it looked for)."""
 
     status: str
     stats: Stats

@@ -194,3 +194,27 @@ assert not SYS2 :[has trace]: <step.0.1>
 """
     o = run(tmp_path, body)["assert not SYS2 :[has trace]: <step.0.1>"]
     assert [str(g) for g in o.trace[0].origins] == ["T (line 6)", "S[h=0] (line 7)", "S[h=1] (line 7)"]
+
+
+# INDEPENDENT beside eight interleaved counters: 10^8 times as many states as INDEPENDENT.
+HUGE = INDEPENDENT.replace("SYS =", "CORE =") + """
+channel tick : {0..7}
+COUNT(i, n) = tick.i -> COUNT(i, (n + 1) % 10)
+SYS = CORE ||| (||| i : {0..7} @ COUNT(i, 0))
+"""
+
+
+@pytest.mark.parametrize("prop", ["uniform recovery", "atomic snapshot"])
+def test_a_shallow_violation_is_found_in_a_huge_system(tmp_path, prop):
+    """The monitor runs beside the system's search: the violation stops it, the rest is never built."""
+    out = run(tmp_path, HUGE + f"assert SYS :[{prop}]\n")
+    o = out[f"assert SYS :[{prop}]"]
+    assert o.status == "violated"
+    assert [s.event for s in o.trace] == [s.event for s in run(tmp_path, INDEPENDENT + f"assert SYS :[{prop}]\n")
+                                         [f"assert SYS :[{prop}]"].trace]  # the same shortest run
+    assert o.stats.depth == len(o.trace)  # the system was searched no deeper than the counterexample
+
+
+def test_a_huge_system_that_holds_is_incomplete(tmp_path):
+    o = run(tmp_path, HUGE + "assert SYS :[consistent recovery]\n")["assert SYS :[consistent recovery]"]
+    assert o.status == "incomplete" and o.bound == "max-states"
