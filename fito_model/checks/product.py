@@ -122,7 +122,7 @@ class ProductSearch(Visitor):
     `seen[rule]` is the event a monitor observes on a rule (the event before hiding).
     """
 
-    record_edges = True
+    record_edges = follows_levels = True
 
     def __init__(self, seen: np.ndarray, roles: Roles, monitor: Monitor, budget: Budget,
                  is_target=lambda m: isinstance(m, Bad), record_edges: bool = False) -> None:

@@ -73,6 +73,7 @@ class Visitor:
 
     needs_events: bool = False   # pass the (states x events) enabled matrix, τ included (for stability)
     record_edges: bool = False   # keep every transition (for cycle analyses)
+    follows_levels: bool = False  # call level_done after each level (with record_edges)
     compiled: "Compiled"
 
     def bind(self, compiled: "Compiled") -> None:
@@ -83,7 +84,7 @@ class Visitor:
         return None
 
     def level_done(self, sources: range, src: np.ndarray, dst: np.ndarray, rule: np.ndarray) -> bool:
-        """With record_edges: called once a level is expanded, with the states expanded (`sources`,
+        """With follows_levels: called once a level is expanded, with the states expanded (`sources`,
         by index) and their transitions, in the order the graph keeps them. True stops the search
         (status "stopped": the visitor found what it looked for; the graph so far is kept)."""
         return False
@@ -261,7 +262,7 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
             break
         new_rows = np.concatenate(level_new_rows) if level_new_rows else frontier[:0]
         if not len(new_rows):
-            if visitor.record_edges and visitor.level_done(range(offsets[-1], n_states),
+            if visitor.follows_levels and visitor.level_done(range(offsets[-1], n_states),
                                                            *_joined(edges[level_edges:], comp)):
                 status = "stopped"
             break
@@ -285,7 +286,7 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
         levels_rows.append(new_rows)
         levels_parent.append(np.concatenate(level_new_parent))
         levels_rule.append(np.concatenate(level_new_rule))
-        if visitor.record_edges and visitor.level_done(range(offsets[-2], offsets[-1]),
+        if visitor.follows_levels and visitor.level_done(range(offsets[-2], offsets[-1]),
                                                        *_joined(edges[level_edges:], comp)):
             status = "stopped"
             break

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from math import comb
 
+import numpy as np
 import pytest
 
 from fito_model.bounds import Bounds, Budget
@@ -230,3 +231,37 @@ def test_random_walk_is_reproducible_and_follows_successors(fx):
     for (_, before), (rule, after) in zip(w1, w1[1:]):
         assert (rule, net.rules[rule].result, after) in net.successors(before)
     assert random_walk(net, 1, 30) != w1 or random_walk(net, 2, 30) != w1
+
+
+class Levels(Visitor):
+    """Keeps what level_done is given; stops after `stop_after` levels when set."""
+
+    record_edges = follows_levels = True
+
+    def __init__(self, stop_after=None):
+        self.calls, self.stop_after = [], stop_after
+
+    def level_done(self, sources, src, dst, rule):
+        self.calls.append((sources, src, dst, rule))
+        return self.stop_after is not None and len(self.calls) >= self.stop_after
+
+
+@pytest.mark.parametrize("text", ["DINING", "BITS(4)", "ENDS", "CHAIN"])
+def test_level_done_sees_each_level_once_with_the_graph_edges_in_order(fx, text):
+    v = Levels()
+    ex = explore(fx.net(text), v)
+    assert ex.status == "complete"
+    assert len(v.calls) == ex.stats.depth + 1 and all(len(c[0]) for c in v.calls)
+    assert v.calls[0][0].start == 0 and v.calls[-1][0].stop == ex.stats.states
+    assert all(a[0].stop == b[0].start for a, b in zip(v.calls, v.calls[1:]))  # the levels tile the states
+    for i in range(3):
+        assert (np.concatenate([c[1 + i] for c in v.calls]) == (ex.graph.src, ex.graph.dst, ex.graph.rule)[i]).all()
+    for sources, src, _, _ in v.calls:
+        assert ((src >= sources.start) & (src < sources.stop)).all()
+
+
+def test_level_done_returning_true_stops_with_the_graph_so_far(fx):
+    v = Levels(stop_after=2)
+    ex = explore(fx.net("BITS(4)"), v)
+    assert ex.status == "stopped" and ex.stats.depth == 2
+    assert ex.graph.n_states == 1 + 4 + 6 and len(ex.graph.src) == 4 + 16
