@@ -9,13 +9,13 @@ monitor state (or, for reachability goals, to the first pair the goal accepts).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..bounds import BoundReached, Budget
-from ..explore.bfs import Visitor
-from ..explore.visited import VisitedSet
+from ..explore.bfs import CHUNK, Visitor
+from ..explore.visited import Distinct, VisitedSet
 from .monitors import Bad, Monitor
 from .roles import Roles
 
@@ -50,39 +50,47 @@ class Product:
         return out[::-1]
 
 
-@dataclass
 class _MonitorTable:
-    """Monitor states interned to ids; next[id, event class] computed when first needed."""
+    """Monitor states interned to ids; next[id, event class] computed when first needed.
 
-    monitor: Monitor
-    roles: Roles
-    class_event: list[int]
-    is_target: object
-    states: list = field(default_factory=list)
-    ids: dict = field(default_factory=dict)
-    next: np.ndarray = None
-    judged: np.ndarray = None
-    target: list = field(default_factory=list)
-    bad: list = field(default_factory=list)
+    Per id, numpy rows: the next id under each class (-1 until computed; class
+    0 is "no role", which leaves the state as it is), whether the step judged
+    something, whether the state is a target, whether it is Bad.
+    """
+
+    def __init__(self, monitor: Monitor, roles: Roles, class_event: list[int], is_target) -> None:
+        self.monitor, self.roles, self.class_event, self.is_target = monitor, roles, class_event, is_target
+        self.states: list = []
+        self.ids: dict = {}
+        self.next = np.full((64, len(class_event)), -1, dtype=np.int32)  # ids stay below 2**MONITOR_BITS
+        self.judged = np.zeros((64, len(class_event)), dtype=bool)
+        self.target = np.zeros(64, dtype=bool)
+        self.bad = np.zeros(64, dtype=bool)
 
     def intern(self, m) -> int:
         i = self.ids.get(m)
         if i is None:
             i = self.ids[m] = len(self.states)
-            self.states.append(m)
-            self.target.append(bool(self.is_target(m)))
-            self.bad.append(isinstance(m, Bad))
-            if i >= len(self.next):
-                grow = len(self.next)
-                self.next = np.vstack([self.next, np.full((grow, self.next.shape[1]), -1, dtype=np.int64)])
-                self.judged = np.vstack([self.judged, np.zeros((grow, self.judged.shape[1]), dtype=bool)])
-            self.next[i, 0] = i
             if i >= 1 << MONITOR_BITS:
                 raise BoundReached("max-states", f"the monitor has more than {1 << MONITOR_BITS:,} states", i)
+            self.states.append(m)
+            if i >= len(self.next):
+                self.next = np.concatenate([self.next, np.full_like(self.next, -1)])
+                self.judged, self.target, self.bad = (np.concatenate([x, np.zeros_like(x)])
+                                                      for x in (self.judged, self.target, self.bad))
+            self.next[i, 0] = i
+            self.target[i] = bool(self.is_target(m))
+            self.bad[i] = isinstance(m, Bad)
         return i
 
-    def fill(self, m_ids: np.ndarray, classes: np.ndarray) -> None:
-        for m, c in set(zip(m_ids.tolist(), classes.tolist())):
+    def fill(self, m_ids: np.ndarray, classes: np.ndarray, budget: Budget) -> str | None:
+        """Compute next[m, c] for these distinct pairs; returns the bound (time or memory) that stopped it.
+
+        The bounds are tested as it goes: a monitor whose states are large (the
+        atomic-snapshot sets) can spend most of a level's time and memory here."""
+        for k, (m, c) in enumerate(zip(m_ids.tolist(), classes.tolist())):
+            if k % 1024 == 1023 and (bound := budget.exceeded()):
+                return bound
             before = self.states[m]
             after = before
             for role, fields in self.roles.classify(self.class_event[c]):
@@ -90,6 +98,7 @@ class _MonitorTable:
                     after = self.monitor.step(after, role, fields)
             self.next[m, c] = self.intern(after)
             self.judged[m, c] = after is not before and self.monitor.judged(before, after)
+        return None
 
 
 class _Column:
@@ -125,15 +134,13 @@ class ProductSearch(Visitor):
     record_edges = follows_levels = True
 
     def __init__(self, seen: np.ndarray, roles: Roles, monitor: Monitor, budget: Budget,
-                 is_target=lambda m: isinstance(m, Bad), record_edges: bool = False) -> None:
+                 is_target=lambda m: isinstance(m, Bad), record_edges: bool = False, chunk: int = CHUNK) -> None:
         observed = [e for e in np.unique(seen).tolist() if roles.classify(e)]
         class_of = np.zeros(int(seen.max(initial=0)) + 1, dtype=np.int64)
         class_of[observed] = np.arange(1, len(observed) + 1)
         self.rule_class = class_of[seen]
-        self.budget, self.keep_edges = budget, record_edges
-        self.table = _MonitorTable(monitor, roles, [-1] + observed, is_target,
-                                   next=np.full((64, len(observed) + 1), -1, dtype=np.int64),
-                                   judged=np.zeros((64, len(observed) + 1), dtype=bool))
+        self.budget, self.keep_edges, self.chunk = budget, record_edges, chunk
+        self.table = _MonitorTable(monitor, roles, [-1] + observed, is_target)
         m0 = self.table.intern(monitor.initial())
         # the system's transitions grouped by source state: those of state s are starts[s]:starts[s+1]
         self.starts, self.dst, self.cls, self.edge = _Column((0,)), _Column(), _Column(), _Column()
@@ -143,7 +150,7 @@ class ProductSearch(Visitor):
         self.lv_sys, self.lv_mon = [np.zeros(1, dtype=np.int64)], [np.array([m0], dtype=np.int64)]
         self.lv_parent, self.lv_via = [np.full(1, -1, dtype=np.int64)], [np.full(1, -1, dtype=np.int64)]
         self.edges: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.n, self.judged = 1, 0
+        self.n, self.judged, self.transitions = 1, 0, 0
         self.target = 0 if self.table.target[m0] else None
         self.frontier = (self.lv_sys[0], self.lv_mon[0], np.zeros(1, dtype=np.int64))
 
@@ -172,49 +179,59 @@ class ProductSearch(Visitor):
                        self.judged)
 
     def expand_level(self) -> None:
+        """Expand the frontier a chunk at a time (the bounds are tested after each chunk)."""
         f_sys, f_mon, f_idx = self.frontier
         if self.target is not None or not len(f_sys):
             return
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for start in range(0, len(f_sys), self.chunk):
+            end = start + self.chunk
+            parts.append(self._expand(f_sys[start:end], f_mon[start:end], f_idx[start:end]))
+            if self.target is not None:
+                break
+        self.frontier = tuple(np.concatenate([p[i] for p in parts]) for i in range(3))
+
+    def _expand(self, f_sys: np.ndarray, f_mon: np.ndarray, f_idx: np.ndarray):
+        """The successors of these pairs; returns the new pairs to expand next (system, monitor, index)."""
         table, starts = self.table, self.starts.data
         deg = starts[f_sys + 1] - starts[f_sys]
         total = int(deg.sum())
+        self.transitions += total
         rep = np.repeat(np.arange(len(f_sys)), deg)
         pos = starts[f_sys][rep] + (np.arange(total) - (np.cumsum(deg) - deg)[rep])
         cls, cm, e = self.cls.data[pos], f_mon[rep], self.edge.data[pos]
-        nm = table.next[cm, cls]
-        if (nm < 0).any():
-            unknown = nm < 0
-            table.fill(cm[unknown], cls[unknown])
-            nm = table.next[cm, cls]
+        nm = table.next[cm, cls].astype(np.int64)
+        unknown = nm < 0
+        if unknown.any():
+            width = table.next.shape[1]
+            pairs = np.unique(cm[unknown] * width + cls[unknown])
+            if (bound := table.fill(pairs // width, pairs % width, self.budget)):
+                raise self._bound(bound)
+            nm = table.next[cm, cls].astype(np.int64)
         self.judged += int(table.judged[cm, cls].sum())
         nsys = self.dst.data[pos]
         keys = (nsys.astype(np.uint64) << np.uint64(MONITOR_BITS)) | nm.astype(np.uint64)
-        srt = np.argsort(keys, kind="stable")
-        sk = keys[srt]
-        first = np.ones(len(sk), dtype=bool)
-        first[1:] = sk[1:] != sk[:-1]
-        rep_pos = srt[first]             # first occurrence of each distinct successor pair
-        by_pos = np.argsort(rep_pos)
-        uniq = rep_pos[by_pos]           # in generation order
+        distinct = Distinct(keys)
+        uniq = distinct.positions
         is_new, index = self.visited.add(keys[uniq], self.n)
         if self.keep_edges:
-            run_index = np.empty(len(uniq), dtype=np.int64)
-            run_index[by_pos] = index
-            dst = np.empty(len(keys), dtype=np.int64)
-            dst[srt] = run_index[np.cumsum(first) - 1]
-            self.edges.append((f_idx[rep], dst, e))
+            self.edges.append((f_idx[rep], distinct.spread(index), e))
         new = uniq[is_new]
         self.lv_sys.append(nsys[new])
         self.lv_mon.append(nm[new])
         self.lv_parent.append(f_idx[rep[new]])
         self.lv_via.append(e[new])
-        hits = np.flatnonzero(np.array(table.target)[nm[new]])
+        hits = np.flatnonzero(table.target[nm[new]])
         if len(hits):
             self.target = self.n + int(hits[0])
-        live = ~np.array(table.bad)[nm[new]]   # pairs in a Bad state are kept for paths, not expanded
-        self.frontier = (nsys[new][live], nm[new][live], (self.n + np.arange(len(new)))[live])
+        live = ~table.bad[nm[new]]   # pairs in a Bad state are kept for paths, not expanded
+        out = (nsys[new][live], nm[new][live], (self.n + np.arange(len(new)))[live])
         self.n += len(new)
         if self.n >= self.budget.bounds.max_states:
-            raise BoundReached("max-states", f"after {self.n:,} (state, monitor) pairs", self.n, total)
+            raise self._bound("max-states")
         if (bound := self.budget.exceeded()):
-            raise BoundReached(bound, f"after {self.n:,} (state, monitor) pairs", self.n, total)
+            raise self._bound(bound)
+        return out
+
+    def _bound(self, bound: str) -> BoundReached:
+        return BoundReached(bound, f"after {self.n:,} (state, monitor) pairs", self.n, self.transitions)

@@ -16,7 +16,7 @@ from ..bounds import Budget, peak_memory
 from ..lts.network import Network
 from .packing import Layout
 from .result import Exploration, Stats
-from .visited import VisitedSet
+from .visited import Distinct, VisitedSet
 
 CHUNK = 1 << 17
 
@@ -238,21 +238,12 @@ def bfs(network: Network, budget: Budget, visitor: Visitor | None = None) -> Exp
                 break
             n_trans += len(nxt)
             keys = layout.keys(nxt)
-            order = np.argsort(keys, kind="stable")
-            sk = keys[order]
-            first = np.ones(len(sk), dtype=bool)
-            first[1:] = sk[1:] != sk[:-1]
-            rep = order[first]              # first occurrence of each distinct successor
-            by_position = np.argsort(rep)   # distinct successors in generation order
-            uniq = rep[by_position]
+            distinct = Distinct(keys)
+            uniq = distinct.positions
             base = n_states + sum(len(r) for r in level_new_rows)
             is_new, index = visited.add(keys[uniq], base)
             if visitor.record_edges:
-                run_index = np.empty(len(uniq), dtype=np.int64)
-                run_index[by_position] = index
-                dst = np.empty(len(nxt), dtype=np.int64)
-                dst[order] = run_index[np.cumsum(first) - 1]
-                edges.append((offsets[-1] + start + parent, dst, rule))
+                edges.append((offsets[-1] + start + parent, distinct.spread(index), rule))
             new = uniq[is_new]
             level_new_rows.append(nxt[new])
             level_new_parent.append((parent[new] + start).astype(np.int32))

@@ -80,3 +80,29 @@ class VisitedSet:
         where = self._probe(old_keys[live], dummy)
         if old_index is not None:
             self.index[where] = old_index[live]
+
+
+class Distinct:
+    """A batch of keys with duplicates: its distinct keys in order of first occurrence.
+
+    Successors are deduplicated by sorting before they meet the visited set;
+    keeping the first occurrences in generation order numbers new states the
+    way a one-at-a-time search would (and so makes paths deterministic).
+    """
+
+    def __init__(self, keys: np.ndarray) -> None:
+        self.order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[self.order]
+        self.first = np.ones(len(keys), dtype=bool)  # in sorted order: the first of its run
+        self.first[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        firsts = self.order[self.first]            # each distinct key's first position, by key
+        self.by_position = np.argsort(firsts)
+        self.positions = firsts[self.by_position]  # each distinct key's first position, in order
+
+    def spread(self, index: np.ndarray) -> np.ndarray:
+        """Given a value per distinct key (in `positions` order), the value of every key of the batch."""
+        by_key = np.empty(len(self.positions), dtype=np.int64)
+        by_key[self.by_position] = index
+        out = np.empty(len(self.order), dtype=np.int64)
+        out[self.order] = by_key[np.cumsum(self.first) - 1]
+        return out
