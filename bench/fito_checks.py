@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMITS = ["--max-states", "5000000", "--timeout", "300"]
+LIMITS = ["--max-states", "50000000", "--timeout", "300"]
 CHECKS = ["uniform recovery", "atomic snapshot", "consistent recovery", "deadlock free"]
 
 
