@@ -1,11 +1,12 @@
 """A monitor composed with the system: BFS over (system state, monitor state), on the fly.
 
 The system's transitions come from the numpy BFS a level at a time; the
-monitor runs beside it, a frontier at a time: monitor states are interned to integers and
-their transitions fill a table lazily (only the (monitor state, event) pairs
-that occur are ever computed in Python), so expanding a frontier is array
-gathers, as in the system search. A violation is a shortest path to a Bad
-monitor state (or, for reachability goals, to the first pair the goal accepts).
+monitor runs beside it, a chunk of its frontier at a time. Monitor states are
+interned to integers and their transitions fill a table lazily (only the
+(monitor state, event) pairs that occur are ever computed in Python), so
+expanding a frontier is array gathers, as in the system search. A violation
+is a shortest path to a Bad monitor state (or, for reachability goals, to
+the first pair the goal accepts).
 """
 from __future__ import annotations
 
