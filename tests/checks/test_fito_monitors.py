@@ -218,3 +218,13 @@ def test_a_shallow_violation_is_found_in_a_huge_system(tmp_path, prop):
 def test_a_huge_system_that_holds_is_incomplete(tmp_path):
     o = run(tmp_path, HUGE + "assert SYS :[consistent recovery]\n")["assert SYS :[consistent recovery]"]
     assert o.status == "incomplete" and o.bound == "max-states"
+
+
+def test_the_pair_bound_stops_the_product_with_the_pairs_so_far(tmp_path):
+    """The system (81 states) fits the bound; its product with the atomic-snapshot monitor (430 pairs to
+    the violation) does not."""
+    p = tmp_path / "m.fito"
+    p.write_text(HEADER + INDEPENDENT + "assert SYS :[atomic snapshot]\n")
+    (a,) = check_file(str(p), Bounds(max_states=200)).assertions
+    assert a.outcome.status == "incomplete" and a.outcome.bound == "max-states"
+    assert 200 <= a.outcome.stats.states < 430 and "pairs" in a.outcome.message
