@@ -18,6 +18,7 @@ from ..syntax.loader import Program
 from . import process as P
 from .events import EventTable
 from .freevars import free_vars
+from .types import BUILTINS, COMPRESSIONS
 from .values import Dot, Seq, show, sort_key, sorted_values
 
 # Nesting of evaluation (AST depth plus function-call depth) before "recursed too deeply".
@@ -172,8 +173,10 @@ class Evaluator:
                 return Infinite("Int")
             case "Events":
                 return self.all_events()
-        if name in BUILTIN_NAMES:
+        if name in BUILTIN_NAMES or name in COMPRESSIONS:
             return Builtin(name)
+        if name in BUILTINS:
+            raise EvalError(f"{name} is an FDR built-in that fito does not support", span)
         raise EvalError(f"undefined name {name!r}", span)
 
     def _force_let(self, ref: LetRef):
@@ -610,6 +613,11 @@ class Evaluator:
                 return frozenset(out)
             case "error":
                 raise EvalError(f"error: {show(one())}", span)
+            case _ if name in COMPRESSIONS:  # they keep the semantics: the process itself
+                p = one()
+                if not isinstance(p, P.Term):
+                    raise EvalError(f"{name} needs a process, not {show(p)}", span)
+                return self.force(p)
         raise EvalError(f"{name} cannot be called here", span)
 
     def _finite_set(self, s, name, span) -> frozenset:

@@ -300,7 +300,18 @@ class _Checker:
         prints = tuple(d for d in decls if isinstance(d, ast.Print))
         for p in prints:
             self.infer(p.value, self.top)
+        for d in decls:
+            if isinstance(d, ast.Transparent):
+                self._check_transparent(d)
         return self._info(roles, domains, optimizers, properties, assertions, prints)
+
+    def _check_transparent(self, decl: ast.Transparent) -> None:
+        """Only FDR's compressions that keep the semantics can be transparent (fito runs them as the identity)."""
+        for name, span in zip(decl.names, self._name_spans(decl.span, decl.names, "transparent")):
+            if name not in T.COMPRESSIONS:
+                known = ", ".join(sorted(T.COMPRESSIONS))
+                self.err("FITO212", f"{name} is not a compression that keeps the semantics, so it cannot be "
+                         f"transparent here; fito knows {known}", span)
 
     def _info(self, roles, domains, optimizers, properties, assertions, prints) -> ProgramInfo:
         channels, datatypes, constructors, nametypes, definitions = {}, {}, {}, {}, {}

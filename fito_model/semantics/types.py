@@ -269,6 +269,11 @@ def _any_fn(arity: int | None) -> TFun:
 
 _PROC_TO_PROC = _fn((PROC,), PROC)
 
+# FDR's compressions that keep a process's semantics (FDR's `transparent` functions): they
+# exist to save FDR time and memory, so fito evaluates them as the identity.
+COMPRESSIONS = frozenset({"normal", "normalise", "normalize", "sbisim", "wbisim", "dbisim", "diamond", "explicate",
+                          "tau_loop_factor", "model_compress", "lazyenumerate"})
+
 BUILTINS: dict[str, Type] = {
     # processes
     "STOP": PROC, "SKIP": PROC, "DIV": PROC,
@@ -296,9 +301,7 @@ BUILTINS: dict[str, Type] = {
     "mtransclose": _any_fn(2), "relational_image": _any_fn(1), "relational_inverse_image": _any_fn(1),
     "transpose": _any_fn(1),
     # FDR compressions and priority
-    **{name: _PROC_TO_PROC for name in (
-        "normal", "normalise", "normalize", "sbisim", "wbisim", "dbisim", "diamond", "explicate",
-        "chase", "chase_nocache", "tau_loop_factor", "model_compress", "lazyenumerate", "deter")},
+    **{name: _PROC_TO_PROC for name in (*sorted(COMPRESSIONS), "chase", "chase_nocache", "deter")},
     "prioritise": _fn((PROC, TSeq(TSet(EVENT))), PROC),
     "prioritise_nocache": _fn((PROC, TSeq(TSet(EVENT))), PROC),
     "prioritisepo": _any_fn(4),

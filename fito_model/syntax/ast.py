@@ -357,6 +357,13 @@ class Print(Decl):
 
 
 @dataclass(frozen=True)
+class Transparent(Decl):
+    """FDR's `transparent normal, sbisim`: compressions that keep the semantics."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Fairness(Node):
     kind: str  # weak | strong
     events: Expr

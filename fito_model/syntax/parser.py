@@ -49,8 +49,8 @@ _TOKEN_NAMES = {
 _UNSUPPORTED = [
     (re.compile(r"^\s*subtype\b"), "`subtype` declarations are not supported by fito; "
                                    "declare a `datatype` or a `nametype` instead"),
-    (re.compile(r"^\s*(external|transparent)\b"), "`external` and `transparent` functions "
-                                                 "(FDR's compressions such as normal, sbisim) are not supported by fito"),
+    (re.compile(r"^\s*external\b"), "`external` functions (FDR's chase, prioritise, ...) change the semantics "
+                                     "and are not supported by fito"),
     (re.compile(r"^\s*(module|exports|endmodule|instance)\b"), "FDR modules are not supported by fito"),
     (re.compile(r"^\s*Timed\b"), "timed sections (Timed(et) { ... }) are not supported by fito"),
     (re.compile(r"<->"), "link parallel (P [a <-> b] Q) is not supported by fito"),

@@ -126,6 +126,8 @@ def _decl(d: ast.Decl, seq: bool) -> str:
             return f"{name}({', '.join(_pat(p, EXPR) for p in params)}) = {top(body)}"
         case ast.Print(value=value):
             return f"print {top(value)}"
+        case ast.Transparent(names=names):
+            return f"transparent {', '.join(names)}"
         case ast.Refinement(negated=neg, spec=spec, model=model, impl=impl):
             return f"{_assert(neg)} {_asserted(spec)} [{model}= {top(impl)}"
         case ast.PropertyAssertion(negated=neg, process=proc, property=prop):

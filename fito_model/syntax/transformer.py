@@ -193,6 +193,11 @@ class ToAst(Transformer):
         c = _strip(c)
         return ast.Print(c[0], span=span)
 
+    def transparent_decl(self, c):
+        span = self._span(c)
+        c = _strip(c)
+        return ast.Transparent(tuple(str(t) for t in c[0]), span=span)
+
     # ----- assertions --------------------------------------------------------------
     def assertion(self, c):
         span = self._span(c)

@@ -84,3 +84,20 @@ def test_has_trace(results):
 def test_a_spec_with_no_stable_state_has_no_failures(results):
     o = results[7]
     assert o.status == "violated" and "no stable state" in o.message
+
+
+def test_fdr_compressions_leave_every_verdict_as_it_is():
+    """`transparent` functions keep the semantics: checks on compressed processes answer as on the originals."""
+    text = "transparent normal, sbisim, diamond\n" + TEXT.replace("assert ", "-- assert ") + """
+assert normal(BUFF2) [F= sbisim(COPY)
+assert COPY [T= diamond(BUFF2)
+assert normal(STOP) [FD= LOOP
+assert sbisim(INT) :[deterministic [F]]
+"""
+    model = Model(load_text(text))
+    plain = [check_assertion(Model(load_text(TEXT)), a, Bounds()) for a in load_text(TEXT).decls
+             if isinstance(a, ast.Assertion)]
+    compressed = [check_assertion(model, a, Bounds()) for a in model.program.decls if isinstance(a, ast.Assertion)]
+    originals = [plain[i] for i in (0, 1, 3, 4)]  # the same checks without the compressions
+    assert [o.status for o in compressed] == [o.status for o in originals] == ["violated"] * 4
+    assert [events(o) for o in compressed] == [events(o) for o in originals]

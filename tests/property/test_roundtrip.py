@@ -144,6 +144,7 @@ def declarations(depth: int):
         st.builds(A.Nametype, name, e),
         st.builds(A.Definition, name, st.none() | tuples(patterns(2), 0, 3), e),
         st.builds(A.Print, e),
+        st.builds(A.Transparent, names),
         st.builds(A.Refinement, st.booleans(), e, st.sampled_from(["T", "F", "FD"]), e),
         st.builds(A.PropertyAssertion, st.booleans(), e, properties(e)),
         st.builds(A.HasTrace, st.booleans(), e, st.sampled_from([None, "T", "F", "FD"]), e),

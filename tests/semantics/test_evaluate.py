@@ -372,3 +372,12 @@ def test_evaluator_recovers_after_a_runaway_recursion(ev):
             val(ev, "fact(-1)")
     assert ev._depth == 0
     assert val(ev, "fact(10)") == 3628800
+
+
+def test_compressions_keep_the_process(ev):
+    """FDR's transparent functions keep the semantics: fito evaluates them as the identity."""
+    assert val(ev, "normal(W)") == val(ev, "W") == val(ev, "sbisim(diamond(W))")
+    with pytest.raises(EvalError, match="needs a process"):
+        val(ev, "normal(1)")
+    with pytest.raises(EvalError, match="FDR built-in that fito does not support"):
+        val(ev, "chase(W)")

@@ -63,6 +63,8 @@ CASES = [
     ("FITO203", "channel a\nP(n) = a -> P\n", 2, 13, "channel a\nP(n) = a -> P(n)\n"),
     ("FITO203", "S = union({1})\n", 1, 5, "S = union({1}, {2})\n"),
     ("FITO203", "P(x) = STOP\nassert P [T= STOP\n", 2, 8, "P(x) = STOP\nassert P(1) [T= STOP\n"),
+    # ----- FITO212 unsupported: a transparent function must keep the semantics -----
+    ("FITO212", "transparent normal, chase\n", 1, 21, "transparent normal, sbisim\n"),
     # ----- FITO209 the FITO layer -----
     ("FITO209", "channel step : {0..1}.{0..1}\nobserve { advanse = step }\n", 2, 11,
      "channel step : {0..1}.{0..1}\nobserve { advance = step }\n"),

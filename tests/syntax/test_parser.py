@@ -182,6 +182,10 @@ def test_print():
     assert one("print 1 + 2") == A.Print(B("+", I(1), I(2)))
 
 
+def test_transparent():
+    assert one("transparent normal, sbisim") == A.Transparent(("normal", "sbisim"))
+
+
 def test_string_escapes_and_unicode():
     assert parse_expr(r'"a\"b\\c\nd\te\x41\u00e9 é"') == A.StringLit('a"b\\c\nd\teAé é')
 
@@ -627,7 +631,7 @@ def test_typical_mistakes(src, code, line, col, words):
 @pytest.mark.parametrize("src, hint", [
     ("x = 1 + if b then 1 else 2", "parentheses"),
     ("subtype T = A | B", "subtype"),
-    ("transparent normal", "transparent"),
+    ("external chase", "external"),
     ("P = c$x -> P", "nondeterministic input"),
     ("P = Q [a <-> b] R", "link parallel"),
     ("P = Q [| A |> R", "exception"),
