@@ -306,27 +306,18 @@ class Evaluator:
                 return Infinite(f"{{{self.int(lo, env)}..}}", self.int(lo, env))
             case ast.SetRange(lo=lo, hi=hi):
                 return frozenset(range(self.int(lo, env), self.int(hi, env) + 1))
-            case ast.SetComp(element=el, qualifiers=qs):
-                return frozenset(self.eval(el, b) for b in self.qualify(qs, env))
+            case ast.SetComp(elements=els, qualifiers=qs):
+                return frozenset(self.eval(el, b) for b in self.qualify(qs, env) for el in els)
             case ast.EventsOf(items=items):
-                out = set()
-                for i in items:
-                    v = self.eval(i, env)
-                    if not isinstance(v, Dot):
-                        raise EvalError(f"{{| |}} needs channels or events, not {show(v)}", i.span)
-                    out.update(self.completions(v))
-                return frozenset(out)
-            case ast.EventsComp(element=el, qualifiers=qs):
-                out = set()
-                for b in self.qualify(qs, env):
-                    out.update(self.completions(self.eval(el, b)))
-                return frozenset(out)
+                return frozenset(self._closure(items, env))
+            case ast.EventsComp(elements=els, qualifiers=qs):
+                return frozenset(x for b in self.qualify(qs, env) for x in self._closure(els, b))
             case ast.SeqLit(items=items):
                 return Seq(tuple(self.eval(i, env) for i in items))
             case ast.SeqRange(lo=lo, hi=hi):
                 return Seq(tuple(range(self.int(lo, env), self.int(hi, env) + 1)))
-            case ast.SeqComp(element=el, qualifiers=qs):
-                return Seq(tuple(self.eval(el, b) for b in self.qualify(qs, env)))
+            case ast.SeqComp(elements=els, qualifiers=qs):
+                return Seq(tuple(self.eval(el, b) for b in self.qualify(qs, env) for el in els))
             case ast.BinOp(op=op, left=l, right=r):
                 return self.binop(op, l, r, env, e.span)
             case ast.UnOp(op="-", operand=x):
@@ -725,6 +716,16 @@ class Evaluator:
             case "[>":
                 return P.Timeout(a, b)
         raise EvalError(f"unknown operator {op}", l.span)
+
+    def _closure(self, items, env) -> set:
+        """`{| a, b.x |}`: every completion of its channels and events."""
+        out = set()
+        for i in items:
+            v = self.eval(i, env)
+            if not isinstance(v, Dot):
+                raise EvalError(f"{{| |}} needs channels or events, not {show(v)}", i.span)
+            out.update(self.completions(v))
+        return out
 
     def force(self, t: P.Term) -> P.Term:
         """Start a delayed process."""

@@ -48,7 +48,7 @@ def _free(node) -> set[str]:
                     out |= _free(f.value) - bound
             return out | (_free(body) - bound)
         case ast.SetComp() | ast.SeqComp() | ast.EventsComp():
-            return _qualified(node.qualifiers, _free(node.element))
+            return _qualified(node.qualifiers, set().union(*(_free(x) for x in node.elements)))
         case ast.Rename(process=p, pairs=pairs, qualifiers=qs):
             inner = set().union(*(_free(x.old) | _free(x.new) for x in pairs))
             return _free(p) | _qualified(qs, inner)

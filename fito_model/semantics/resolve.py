@@ -622,22 +622,24 @@ class _Checker:
         return TSeq(INT)
 
     def _set_comp(self, e: ast.SetComp, scope: _Scope) -> T.Type:
-        return TSet(self.infer(e.element, self.qualifiers(e.qualifiers, scope, seq=False)))
+        return TSet(self._elements(e.elements, self.qualifiers(e.qualifiers, scope, seq=False), "a set"))
 
     def _seq_comp(self, e: ast.SeqComp, scope: _Scope) -> T.Type:
-        return TSeq(self.infer(e.element, self.qualifiers(e.qualifiers, scope, seq=True)))
+        return TSeq(self._elements(e.elements, self.qualifiers(e.qualifiers, scope, seq=True), "a sequence"))
 
     def _events_of(self, e: ast.EventsOf, scope: _Scope) -> T.Type:
+        return self._closure(e.items, scope)
+
+    def _events_comp(self, e: ast.EventsComp, scope: _Scope) -> T.Type:
+        return self._closure(e.elements, self.qualifiers(e.qualifiers, scope, seq=False))
+
+    def _closure(self, items, scope: _Scope) -> T.Type:
+        """`{| a, b.x |}`: the set of every completion of its items."""
         acc: T.Type | None = None
-        for item in e.items:
+        for item in items:
             t = self.infer(item, scope)
             acc = self._closure_item(ANY if self._overflowed(item) else t, item.span, acc)
         return TSet(acc or ANY)
-
-    def _events_comp(self, e: ast.EventsComp, scope: _Scope) -> T.Type:
-        inner = self.qualifiers(e.qualifiers, scope, seq=False)
-        t = self.infer(e.element, inner)
-        return TSet(self._closure_item(ANY if self._overflowed(e.element) else t, e.element.span, None))
 
     def _closure_item(self, t: T.Type, span: Span | None, acc: T.Type | None) -> T.Type:
         """`{| x |}`: every completion of a channel, event or constructor prefix."""

@@ -82,7 +82,7 @@ Qualifier = Generator | Filter
 
 @dataclass(frozen=True)
 class SetComp(Expr):
-    element: Expr
+    elements: tuple[Expr, ...]  # FDR allows several: { x, x + 1 | x <- S }
     qualifiers: tuple[Qualifier, ...]
 
 
@@ -95,7 +95,7 @@ class EventsOf(Expr):
 
 @dataclass(frozen=True)
 class EventsComp(Expr):
-    element: Expr
+    elements: tuple[Expr, ...]  # FDR allows several: { x, x + 1 | x <- S }
     qualifiers: tuple[Qualifier, ...]
 
 
@@ -112,7 +112,7 @@ class SeqRange(Expr):
 
 @dataclass(frozen=True)
 class SeqComp(Expr):
-    element: Expr
+    elements: tuple[Expr, ...]  # FDR allows several: { x, x + 1 | x <- S }
     qualifiers: tuple[Qualifier, ...]
 
 

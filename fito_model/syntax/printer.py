@@ -262,18 +262,18 @@ def _bare(e: ast.Expr, closed: bool, seq: bool) -> str:
         case ast.SetRange(lo=lo, hi=hi):
             hi_text = _expr(hi, EXPR, False, False) if hi is not None else ""
             return _cat("{", _expr(lo, EXPR, False, False), "..", hi_text, "}")
-        case ast.SetComp(element=el, qualifiers=qs):
-            return _cat("{", _expr(el, EXPR, False, False), " | ", _quals(qs, False), "}")
+        case ast.SetComp(elements=els, qualifiers=qs):
+            return _cat("{", _list(els), " | ", _quals(qs, False), "}")
         case ast.EventsOf(items=items):
             return _cat("{| ", _list(items), " |}")
-        case ast.EventsComp(element=el, qualifiers=qs):
-            return _cat("{| ", _expr(el, EXPR, False, False), " | ", _quals(qs, False), " |}")
+        case ast.EventsComp(elements=els, qualifiers=qs):
+            return _cat("{| ", _list(els), " | ", _quals(qs, False), " |}")
         case ast.SeqLit(items=items):
             return _cat("<", ", ".join(_expr(i, EXPR, False, True) for i in items), ">")
         case ast.SeqRange(lo=lo, hi=hi):
             return _cat("<", _expr(lo, EXPR, False, True), "..", _expr(hi, EXPR, False, True), ">")
-        case ast.SeqComp(element=el, qualifiers=qs):
-            return _cat("<", _expr(el, EXPR, False, True), " | ", _quals(qs, True), ">")
+        case ast.SeqComp(elements=els, qualifiers=qs):
+            return _cat("<", ", ".join(_expr(i, EXPR, False, True) for i in els), " | ", _quals(qs, True), ">")
         # ----- value operators
         case ast.BinOp(op=op, left=l, right=r):
             _, lv, rv = _BIN_OPS[op]

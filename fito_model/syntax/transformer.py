@@ -506,7 +506,7 @@ class ToAst(Transformer):
     def set_comp(self, c):
         span = self._span(c)
         c = _strip(c)
-        return ast.SetComp(c[0], tuple(c[1]), span=span)
+        return ast.SetComp(tuple(c[0]), tuple(c[1]), span=span)
 
     def events_of(self, c):
         span = self._span(c)
@@ -516,7 +516,7 @@ class ToAst(Transformer):
     def events_comp(self, c):
         span = self._span(c)
         c = _strip(c)
-        return ast.EventsComp(c[0], tuple(c[1]), span=span)
+        return ast.EventsComp(tuple(c[0]), tuple(c[1]), span=span)
 
     def seq_lit(self, c):
         span = self._span(c)
@@ -531,7 +531,7 @@ class ToAst(Transformer):
     def seq_comp(self, c):
         span = self._span(c)
         c = _strip(c)
-        return ast.SeqComp(c[0], tuple(c[1]), span=span)
+        return ast.SeqComp(tuple(c[0]), tuple(c[1]), span=span)
 
     def expr_list(self, c):
         return list(c)

@@ -130,6 +130,7 @@ def test_infinite_sets_support_membership_only(ev):
     ("{x | (x, _) <- {(1, 2), (3, 4)}}", frozenset({1, 3})),
     ("{x | x <- <3, 1, 3>}", frozenset({1, 3})),  # a generator may draw from a sequence
     ("{y | x <- {1, 2}, y <- {x, 10 * x}}", frozenset({1, 10, 2, 20})),
+    ("{x, 10 * x | x <- {1, 2}}", frozenset({1, 10, 2, 20})),  # FDR's several elements
 ])
 def test_set_comprehensions(ev, text, expected):
     assert val(ev, text) == expected
@@ -164,6 +165,7 @@ def test_card_member_empty_set(ev):
     ("<x * 2 | x <- <1, 2, 3>, (x > 1)>", (4, 6)),
     ("<(x, y) | x <- <1, 2>, y <- <x..2>>", ((1, 1), (1, 2), (2, 2))),
     ("<x | x <- {3, 1, 2}>", (1, 2, 3)),  # a set generator runs in value order
+    ("<x, 0 | x <- <1, 2>>", (1, 0, 2, 0)),  # several elements: each binding gives them in order
 ])
 def test_sequences(ev, text, expected):
     assert val(ev, text) == Seq(expected)
@@ -218,6 +220,7 @@ def test_event_sets(ev):
     assert shown(ev, "{| c.1, a |}") == "{a, c.1.false, c.1.true}"
     assert shown(ev, "{| d.Val |}") == "{d.Val.0, d.Val.1}"
     assert shown(ev, "{| c.x.true | x <- {0, 2} |}") == "{c.0.true, c.2.true}"
+    assert shown(ev, "{| c.x.true, a | x <- {0} |}") == "{a, c.0.true}"
     assert shown(ev, "productions(c.2)") == "{c.2.false, c.2.true}"
 
 

@@ -234,9 +234,11 @@ def test_sets():
     assert parse_expr("{0..N-1}") == rng(I(0), B("-", V("N"), I(1)))
     assert parse_expr("{1..}") == rng(I(1), None)
     assert parse_expr("{ x | x <- S, x > 0 }") == A.SetComp(
-        x, (A.Generator(A.PVar("x"), S), A.Filter(B(">", x, I(0)))))
+        (x,), (A.Generator(A.PVar("x"), S), A.Filter(B(">", x, I(0)))))
     assert parse_expr("{ (x, y) | x <- S, y <- {0..x} }") == A.SetComp(
-        A.TupleExpr((x, y)), (A.Generator(A.PVar("x"), S), A.Generator(A.PVar("y"), rng(I(0), x))))
+        (A.TupleExpr((x, y)),), (A.Generator(A.PVar("x"), S), A.Generator(A.PVar("y"), rng(I(0), x))))
+    # FDR's comprehension with several elements
+    assert parse_expr("{ x, x + 1 | x <- S }") == A.SetComp((x, B("+", x, I(1))), (A.Generator(A.PVar("x"), S),))
 
 
 @pytest.mark.parametrize("f", ["union", "inter", "diff", "member", "card", "empty", "Set", "Union", "seq"])
@@ -253,8 +255,9 @@ def test_sequences():
     assert parse_expr("#s") == U("#", V("s"))
     assert parse_expr("head(s) + #tail(s)") == B("+", call("head", V("s")), U("#", call("tail", V("s"))))
     assert parse_expr("<x * 2 | x <- s, even(x)>") == A.SeqComp(
-        B("*", x, I(2)), (A.Generator(A.PVar("x"), V("s")), A.Filter(call("even", x))))
+        (B("*", x, I(2)),), (A.Generator(A.PVar("x"), V("s")), A.Filter(call("even", x))))
     assert parse_expr("<<1>, <>>") == A.SeqLit((A.SeqLit((I(1),)), A.SeqLit(())))
+    assert parse_expr("<x, 0 | x <- s>") == A.SeqComp((x, I(0)), (A.Generator(A.PVar("x"), V("s")),))
 
 
 def test_comparisons_and_sequences_share_angle_brackets():
@@ -265,7 +268,7 @@ def test_comparisons_and_sequences_share_angle_brackets():
     assert parse_expr("<(a > b), a < b, {a > b}>") == A.SeqLit(
         (B(">", a, b), B("<", a, b), A.SetLit((B(">", a, b),))))
     assert parse_expr("<x | x <- s, (x > 0)>") == A.SeqComp(
-        x, (A.Generator(A.PVar("x"), V("s")), A.Filter(B(">", x, I(0)))))
+        (x,), (A.Generator(A.PVar("x"), V("s")), A.Filter(B(">", x, I(0)))))
 
 
 def test_concat_binds_tighter_than_length_as_in_fdr():
@@ -282,7 +285,8 @@ def test_dotted_values():
 def test_event_sets():
     assert parse_expr("{| c |}") == A.EventsOf((c,))
     assert parse_expr("{| c.1, d |}") == A.EventsOf((D(c, I(1)), V("d")))
-    assert parse_expr("{| c.x | x <- S |}") == A.EventsComp(D(c, x), (A.Generator(A.PVar("x"), S),))
+    assert parse_expr("{| c.x | x <- S |}") == A.EventsComp((D(c, x),), (A.Generator(A.PVar("x"), S),))
+    assert parse_expr("{| c.x, d | x <- S |}") == A.EventsComp((D(c, x), V("d")), (A.Generator(A.PVar("x"), S),))
     assert parse_expr("Events") == V("Events")
 
 
