@@ -351,6 +351,8 @@ class Evaluator:
                 la = self.event_ids(self.eval(a, env), a.span)
                 ra = self.event_ids(self.eval(b, env), b.span)
                 return P.Par(self.proc(l, env), self.proc(r, env), la & ra, la, ra)
+            case ast.LinkParallel(left=l, links=links, right=r):
+                return self.link_parallel(l, links, r, env)
             case ast.Hide(process=p, hidden=h):
                 return _hide(self.proc(p, env), self.event_ids(self.eval(h, env), h.span))
             case ast.Rename():
@@ -443,7 +445,7 @@ class Evaluator:
     def _process_syntax(self, e, seen) -> bool:
         match e:
             case ast.Prefix() | ast.Guard() | ast.ProcOp() | ast.GenParallel() | ast.AlphaParallel() | \
-                 ast.Hide() | ast.Rename() | ast.Replicated():
+                 ast.LinkParallel() | ast.Hide() | ast.Rename() | ast.Replicated():
                 return True
             case ast.Var(name=n):
                 return n in ("STOP", "SKIP", "DIV") or (n in self.defs and n not in seen
@@ -748,6 +750,32 @@ class Evaluator:
                         raise EvalError(f"renaming {show(o)} to {show(n)}: not an event", pair.span)
                     pairs.add((self.event_id(o, pair.span), self.event_id(n, pair.span)))
         return P.Rename(self.proc(e.process, env), tuple(sorted(pairs)))
+
+    def link_parallel(self, left: ast.Expr, links, right: ast.Expr, env) -> P.Term:
+        """`P [a <-> b] Q` is `(P[[a <- l]] [| {|l|} |] Q[[b <- l]]) \\ {|l|}` for a fresh channel l.
+
+        l is named `a<->b`, so a hidden link step shows as `τ (a<->b.x)` in traces."""
+        left_pairs, right_pairs, joined = set(), set(), set()
+        for k in links:
+            a, b = self.eval(k.left, env), self.eval(k.right, env)
+            for v, side in ((a, k.left), (b, k.right)):
+                if not isinstance(v, Dot) or v.head not in self.channels:
+                    raise EvalError(f"a link joins channels or events, not {show(v)}", side.span)
+            for ea in self.completions(a):
+                rest = ea.fields[len(a.fields):]
+                eb = b
+                for f in rest:
+                    eb = self.dot(eb, f, k.right.span)
+                if not eb.complete:
+                    raise EvalError(f"linking {show(ea)} to {show(eb)}: not an event", k.span)
+                fresh = self.events.intern(Dot(f"{show(a)}<->{show(b)}", rest, len(rest)))
+                left_pairs.add((self.event_id(ea, k.left.span), fresh))
+                right_pairs.add((self.event_id(eb, k.right.span), fresh))
+                joined.add(fresh)
+        joined = frozenset(joined)
+        par = P.Par(P.Rename(self.proc(left, env), tuple(sorted(left_pairs))),
+                    P.Rename(self.proc(right, env), tuple(sorted(right_pairs))), joined)
+        return _hide(par, joined)
 
     def replicated(self, e: ast.Replicated, env) -> P.Term:
         envs = []

@@ -211,7 +211,7 @@ class _Checker:
             ast.Dotted: self._dotted, ast.Apply: self._apply, ast.If: self._if, ast.Let: self._let,
             ast.Lambda: self._lambda, ast.Prefix: self._prefix, ast.Guard: self._guard,
             ast.ProcOp: self._procop, ast.GenParallel: self._gen_parallel,
-            ast.AlphaParallel: self._alpha_parallel, ast.Hide: self._hide, ast.Rename: self._rename,
+            ast.AlphaParallel: self._alpha_parallel, ast.LinkParallel: self._link_parallel, ast.Hide: self._hide, ast.Rename: self._rename,
             ast.Replicated: self._replicated,
         }
 
@@ -887,6 +887,13 @@ class _Checker:
         self.expect_proc(e.right, scope, "an operand of [ || ]")
         return PROC
 
+    def _link_parallel(self, e: ast.LinkParallel, scope: _Scope) -> T.Type:
+        self.expect_proc(e.left, scope, "an operand of [ <-> ]")
+        for k in e.links:
+            self._channel_pair(k.left, k.right, scope, k.span, "a link", "<->")
+        self.expect_proc(e.right, scope, "an operand of [ <-> ]")
+        return PROC
+
     def _hide(self, e: ast.Hide, scope: _Scope) -> T.Type:
         self.expect_proc(e.process, scope, "the process before \\")
         self.expect_events(e.hidden, scope, "the hidden set")
@@ -896,16 +903,19 @@ class _Checker:
         self.expect_proc(e.process, scope, "the renamed process")
         inner = self.qualifiers(e.qualifiers, scope, seq=False)
         for pair in e.pairs:
-            old, new = self.infer(pair.old, inner), self.infer(pair.new, inner)
-            for t, side in ((old, pair.old), (new, pair.new)):
-                if self._overflowed(side):
-                    continue
-                if not (t is ANY or t == EVENT or (isinstance(t, TDot) and t.result == EVENT)):
-                    self.err("FITO208", f"renaming maps channels or events, but this is {describe(t)}", side.span)
-            if not T.compatible(old, new):
-                self.err("FITO208", f"renaming must keep the payload type: {describe(old)} <- {describe(new)}",
-                         pair.span)
+            self._channel_pair(pair.old, pair.new, inner, pair.span, "renaming", "<-")
         return PROC
+
+    def _channel_pair(self, a: ast.Expr, b: ast.Expr, scope: _Scope, span: Span | None, what: str, arrow: str):
+        """A renaming `a <- b` or a link `a <-> b`: channels or events with one payload type."""
+        ta, tb = self.infer(a, scope), self.infer(b, scope)
+        for t, side in ((ta, a), (tb, b)):
+            if self._overflowed(side):
+                continue
+            if not (t is ANY or t == EVENT or (isinstance(t, TDot) and t.result == EVENT)):
+                self.err("FITO208", f"{what} maps channels or events, but this is {describe(t)}", side.span)
+        if not T.compatible(ta, tb):
+            self.err("FITO208", f"{what} must keep the payload type: {describe(ta)} {arrow} {describe(tb)}", span)
 
     def _replicated(self, e: ast.Replicated, scope: _Scope) -> T.Type:
         what = f"replicated {e.op}"

@@ -221,6 +221,23 @@ class AlphaParallel(Expr):
 
 
 @dataclass(frozen=True)
+class Link(Node):
+    """`a <-> b` in a link parallel: the left process's a.x meets the right process's b.x."""
+
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class LinkParallel(Expr):
+    """`P [a <-> b, c <-> d] Q`: the linked events synchronise and are hidden."""
+
+    left: Expr
+    links: tuple[Link, ...]
+    right: Expr
+
+
+@dataclass(frozen=True)
 class Hide(Expr):
     process: Expr
     hidden: Expr

@@ -53,7 +53,8 @@ _UNSUPPORTED = [
                                      "and are not supported by fito"),
     (re.compile(r"^\s*(module|exports|endmodule|instance)\b"), "FDR modules are not supported by fito"),
     (re.compile(r"^\s*Timed\b"), "timed sections (Timed(et) { ... }) are not supported by fito"),
-    (re.compile(r"<->"), "link parallel (P [a <-> b] Q) is not supported by fito"),
+    (re.compile(r"<->.*\].*@"), "the replicated link parallel ([a <-> b] x : s @ P) is not supported by fito; "
+                                "chain the processes with the binary P [a <-> b] Q"),
     (re.compile(r"\|>"), "the exception operator (P [| A |> Q) is not supported by fito"),
     (re.compile(r"\$"), "nondeterministic input `$x` is not supported by fito; "
                         "write `|~| x:S @ c.x -> P` instead"),

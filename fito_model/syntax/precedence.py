@@ -5,7 +5,7 @@ operators and prefix operators; `Chain` applies the operator table (see the
 header of fito.lark and docs/language.md) by shunting-yard, incrementally as
 lark reduces each `head`, so deep chains never recurse. Levels, loosest first:
 
-    1 \\   2 |||   3 [| |] [ || ]   4 |~|   5 []   6 /\\   7 [>   8 ;
+    1 \\   2 |||   3 [| |] [ || ] [ <-> ]   4 |~|   5 []   6 /\\   7 [>   8 ;
     9 -> & (right)   10 or   11 and   12 not (prefix)   13 comparisons (none)
     14 . (n-ary)   15 + -   16 * / %   17 - # (prefix)   18 ^   19 operands
 
@@ -21,7 +21,7 @@ from lark import Token, Tree
 from . import ast
 
 LEVEL = {
-    "\\": 1, "|||": 2, "[|": 3, "[": 3, "|~|": 4, "[]": 5, "/\\": 6, "[>": 7, ";": 8,
+    "\\": 1, "|||": 2, "[|": 3, "[": 3, "<->": 3, "|~|": 4, "[]": 5, "/\\": 6, "[>": 7, ";": 8,
     "->": 9, "&": 9, "or": 10, "and": 11,
     "==": 13, "!=": 13, "<": 13, ">": 13, "<=": 13, ">=": 13,
     ".": 14, "+": 15, "-": 15, "*": 16, "/": 16, "%": 16, "^": 18,
@@ -41,8 +41,9 @@ _OPERAND_STARTS = ("NAME", "INT", "STRING", "_OPEN_SEQ", "(", "{", "{|", "true",
 
 
 def _follow(level: int) -> list[str]:
-    """The operators that may follow an operand of this level (for error messages)."""
-    return [k for k, m in LEFT_MIN.items() if m <= level]
+    """The operators that may follow an operand of this level (for error messages; a link
+    parallel starts with `[`, already listed)."""
+    return [k for k, m in LEFT_MIN.items() if m <= level and k != "<->"]
 
 
 def _starts(m: int) -> list[str]:
@@ -136,6 +137,8 @@ class Chain:
             node = ast.Hide(l, r, span=s)
         elif kind == "[|":
             node = ast.GenParallel(l, extra, r, span=s)
+        elif kind == "<->":
+            node = ast.LinkParallel(l, extra, r, span=s)
         else:  # "["
             node = ast.AlphaParallel(l, extra[0], extra[1], r, span=s)
         vals.append(node)

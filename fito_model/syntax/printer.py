@@ -27,7 +27,7 @@ __all__ = ["print_module", "print_decl", "print_expr", "print_pattern"]
 # ----- precedence levels (higher binds tighter), one per grammar nonterminal ---------
 EXPR = 0        # hide: P \ A
 INTER = 1       # |||
-PAR = 2         # [| A |]  [ A || B ]
+PAR = 2         # [| A |]  [ A || B ]  [ a <-> b ]
 ICHOICE = 3     # |~|
 ECHOICE = 4     # []
 INTERRUPT = 5   # /\
@@ -208,7 +208,7 @@ def _level(e: ast.Expr) -> int:
     match e:
         case ast.Hide():
             return EXPR
-        case ast.GenParallel() | ast.AlphaParallel():
+        case ast.GenParallel() | ast.AlphaParallel() | ast.LinkParallel():
             return PAR
         case ast.ProcOp(op=op):
             return _PROC_OPS[op][0]
@@ -317,6 +317,10 @@ def _bare(e: ast.Expr, closed: bool, seq: bool) -> str:
         case ast.AlphaParallel(left=l, left_alpha=a, right_alpha=b, right=r):
             alphas = _cat("[", _expr(a, EXPR, False, False), " || ", _expr(b, EXPR, False, False), "]")
             return f"{_expr(l, PAR, True, seq)} {alphas} {_expr(r, ICHOICE, closed, seq)}"
+        case ast.LinkParallel(left=l, links=links, right=r):
+            pairs = ", ".join(f"{_expr(k.left, EXPR, True, False)} <-> {_expr(k.right, EXPR, False, False)}"
+                              for k in links)
+            return f"{_expr(l, PAR, True, seq)} {_cat('[', pairs, ']')} {_expr(r, ICHOICE, closed, seq)}"
         case ast.Hide(process=p, hidden=h):
             return f"{_expr(p, EXPR, True, seq)} \\ {_expr(h, INTER, closed, seq)}"
     raise TypeError(f"cannot print expression {e!r}")

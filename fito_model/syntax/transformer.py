@@ -330,10 +330,12 @@ class ToAst(Transformer):
         if n == 3:
             chain.binary(tok.value, tok)
         elif type(tok) is Token:
-            if n == 5:  # [| A |]
+            if tok.value == "[|":  # [| A |]
                 chain.binary("[|", tok, c[3])
-            else:       # [ A || B ]
+            elif c[4] == "||":     # [ A || B ]
                 chain.binary("[", tok, (c[3], c[5]))
+            else:                  # [ a <-> b, ... ]
+                chain.binary("<->", tok, tuple(x for x in c[3:-1] if type(x) is not Token))
         else:           # fields ->
             fields = tuple(c[2:-1])
             chain.binary("->", c[-1], fields, field_token(fields[0]))
@@ -448,6 +450,9 @@ class ToAst(Transformer):
     def rename_list(self, c):
         quals = c[-1] if c[-1] is not None else ()
         return tuple(c[:-1]), tuple(quals)
+
+    def link(self, c):
+        return ast.Link(c[0], c[1], span=self._span(c))
 
     def rename_pair(self, c):
         return ast.RenamePair(c[0], c[1], span=self._span(c))

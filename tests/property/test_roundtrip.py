@@ -86,6 +86,7 @@ def exprs(depth: int):
         tuples(e, 0, 3).map(A.SeqLit),
         st.builds(A.SeqRange, e, e),
         st.builds(A.SeqComp, tuples(e, 1, 2), quals),
+        st.builds(A.LinkParallel, e, tuples(st.builds(A.Link, e, e), 1, 2), e),
         st.builds(A.BinOp, st.sampled_from(BIN_OPS), e, e),
         st.builds(A.UnOp, st.sampled_from(["-", "not", "#"]), e),
         tuples(e, 2, 3).map(A.Dotted),

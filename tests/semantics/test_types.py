@@ -83,6 +83,8 @@ CASES = [
     ("FITO208", "b = 1 == true\n", 1, 5, "b = 1 == 2\n"),
     ("FITO208", C + "channel e : Bool\nP = STOP [[ c <- e ]]\n", 3, 13,
      C + "channel e : {0..3}\nP = STOP [[ c <- e ]]\n"),
+    ("FITO208", C + "channel e : Bool\nP = STOP [c <-> e] STOP\n", 3, 11,
+     C + "channel e : {0..3}\nP = STOP [c <-> e] STOP\n"),
     ("FITO208", C + "assert STOP :[has trace]: <1>\n", 2, 27, C + "assert STOP :[has trace]: <c.1>\n"),
     ("FITO208", "P = 1 -> STOP\n", 1, 5, "channel one\nP = one -> STOP\n"),
     ("FITO208", C + "m = c(1)\n", 2, 5, C + "m = c.1\n"),

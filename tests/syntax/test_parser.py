@@ -355,6 +355,12 @@ def test_generalised_parallel():
     assert parse_expr("P [| {| c |} |] Q") == A.GenParallel(P, A.EventsOf((c,)), Q)
 
 
+def test_link_parallel():
+    assert parse_expr("P [a <-> b] Q") == A.LinkParallel(P, (A.Link(a, b),), Q)
+    assert parse_expr("P [a <-> b, c.1 <-> d] Q") == A.LinkParallel(
+        P, (A.Link(a, b), A.Link(D(c, I(1)), V("d"))), Q)
+
+
 def test_alphabetised_parallel():
     assert parse_expr("P [ A || B ] Q") == A.AlphaParallel(P, V("A"), V("B"), Q)
     assert parse_expr("P [{| a |} || {| b |}] Q") == A.AlphaParallel(
@@ -439,6 +445,9 @@ def test_parameterised_processes():
     ("P ||| Q [| A |] R", op("|||", P, A.GenParallel(Q, V("A"), R))),
     ("P [| A |] Q ||| R", op("|||", A.GenParallel(P, V("A"), Q), R)),
     ("P [| A |] Q [ B || C ] R", A.AlphaParallel(A.GenParallel(P, V("A"), Q), V("B"), V("C"), R)),
+    ("P [a <-> b] Q [] R", A.LinkParallel(P, (A.Link(a, b),), op("[]", Q, R))),
+    ("P [a <-> b] Q [| A |] R", A.GenParallel(A.LinkParallel(P, (A.Link(a, b),), Q), V("A"), R)),
+    ("P ||| Q [a <-> b] R", op("|||", P, A.LinkParallel(Q, (A.Link(a, b),), R))),
     ("P ||| Q ||| R", op("|||", op("|||", P, Q), R)),
     # hiding is the loosest binary operator: its right operand extends
     ("P \\ A [] Q", A.Hide(P, op("[]", V("A"), Q))),
@@ -637,7 +646,7 @@ def test_typical_mistakes(src, code, line, col, words):
     ("subtype T = A | B", "subtype"),
     ("external chase", "external"),
     ("P = c$x -> P", "nondeterministic input"),
-    ("P = Q [a <-> b] R", "link parallel"),
+    ("P = [a <-> b] x : <1, 2> @ Q(x)", "replicated link parallel"),
     ("P = Q [| A |> R", "exception"),
     ("assert P :[livelock free]", "divergence free"),
     ("x = 'a'", "character literals"),
