@@ -59,8 +59,7 @@ _UNSUPPORTED = [
     (re.compile(r"\$"), "nondeterministic input `$x` is not supported by fito; "
                         "write `|~| x:S @ c.x -> P` instead"),
     (re.compile(r"\[\s*(R|V|M|FD|T|F)\s*="), "fito checks the refinement models [T=, [F= and [FD= only"),
-    (re.compile(r"livelock\s+free|tau\s+priority|partial\s+order\s+reduce"),
-     "this FDR assertion option is not supported by fito; write :[divergence free] for livelock freedom"),
+    (re.compile(r"tau\s+priority|partial\s+order\s+reduce"), "this FDR assertion option is not supported by fito"),
     (re.compile(r"'(\\.|[^'\\])'"), "character literals are not supported by fito; use a string or a datatype"),
 ]
 

@@ -235,6 +235,8 @@ class ToAst(Transformer):
         head, rest = c[0], c[1:]
         kind = " ".join(str(head).replace("^", "").split())
         span = self._span(c)
+        if head.type == "DIVERGENCE_FREE":
+            kind = "divergence free"  # FDR's `livelock free` is a synonym
         if head.type in ("DEADLOCK_FREE", "DIVERGENCE_FREE", "DETERMINISTIC"):
             return ast.Property(kind, model=rest[0][0] if rest[0] is not None else None, span=span)
         if head.type == "CONVERGES_TO":

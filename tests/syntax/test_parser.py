@@ -496,6 +496,10 @@ def test_classic_properties(kind, model):
     assert one(f"assert P :[{kind}{suffix}]") == A.PropertyAssertion(False, P, A.Property(kind, model=model))
 
 
+def test_livelock_free_is_fdrs_other_name_for_divergence_free():
+    assert one("assert P :[livelock free]") == A.PropertyAssertion(False, P, A.Property("divergence free"))
+
+
 def test_property_words_may_be_spread_over_whitespace():
     assert one("assert P :[deadlock   free [F]]") == A.PropertyAssertion(
         False, P, A.Property("deadlock free", model="F"))
@@ -623,7 +627,7 @@ def _one_error(src: str):
     ("x = 1 + if b then 1 else 2", "FITO101", 1, 9, ["'if'"]),
     ("assert P :[deadlock free [X]]", "FITO101", 1, 27, ["[X]", "[T], [F] or [FD]"]),
     ("assert P [X= Q", "FITO101", 1, 12, ["'='"]),
-    ("assert P :[livelock free]", "FITO101", 1, 12, ["'livelock'", "'deterministic'"]),
+    ("assert P :[tau priority]", "FITO101", 1, 12, ["'tau'", "'deterministic'"]),
     ('x = "abc\ny = 1', "FITO104", 1, 5, ["unterminated string"]),
     ("x = 1\n{- no end\ny = 2", "FITO104", 2, 1, ["unterminated block comment"]),
     ("x = {-1}", "FITO104", 1, 5, ["unterminated block comment"]),
@@ -648,7 +652,7 @@ def test_typical_mistakes(src, code, line, col, words):
     ("P = c$x -> P", "nondeterministic input"),
     ("P = [a <-> b] x : <1, 2> @ Q(x)", "replicated link parallel"),
     ("P = Q [| A |> R", "exception"),
-    ("assert P :[livelock free]", "divergence free"),
+    ("assert P :[tau priority]", "not supported"),
     ("x = 'a'", "character literals"),
 ])
 def test_unsupported_fdr_constructs_say_so(src, hint):
