@@ -31,7 +31,8 @@ assert SYS :[atomic snapshot]
 TOKENS = ["->", "[]", "|~|", "|||", "[|", "|]", "[", "]", "||", "\\", ";", "/\\", "[>", "&", "?", "!", ".",
           ",", ":", "@", "(", ")", "{", "}", "{|", "|}", "<", ">", "<-", "..", "=", "==", "+", "-", "#", "^",
           "[[", "]]", "if", "then", "else", "let", "within", "channel", "assert", "not", "STOP", "P", "x",
-          "1", '"s"', "{-", "-}", "--", ":[", "deadlock free", "[T=", "observe", "optimizer", "\n"]
+          "1", '"s"', "{-", "-}", "--", ":[", "deadlock free", "[T=", "observe", "optimizer", "<->",
+          "transparent", "normal", "\n"]
 
 
 def _tokens(src: str) -> list[str]:

@@ -211,8 +211,8 @@ class _Checker:
             ast.Dotted: self._dotted, ast.Apply: self._apply, ast.If: self._if, ast.Let: self._let,
             ast.Lambda: self._lambda, ast.Prefix: self._prefix, ast.Guard: self._guard,
             ast.ProcOp: self._procop, ast.GenParallel: self._gen_parallel,
-            ast.AlphaParallel: self._alpha_parallel, ast.LinkParallel: self._link_parallel, ast.Hide: self._hide, ast.Rename: self._rename,
-            ast.Replicated: self._replicated,
+            ast.AlphaParallel: self._alpha_parallel, ast.LinkParallel: self._link_parallel,
+            ast.Hide: self._hide, ast.Rename: self._rename, ast.Replicated: self._replicated,
         }
 
     # ----- diagnostics -------------------------------------------------------------
